@@ -1,0 +1,134 @@
+package dev.pier.apiserver.cell;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.apiserver.auth.Authenticator;
+import dev.pier.apiserver.discovery.Discovery;
+import dev.pier.apiserver.discovery.OpenApi;
+import dev.pier.apiserver.errors.ApiException;
+import dev.pier.apiserver.meta.Json;
+import dev.pier.apiserver.registry.Keys;
+import dev.pier.apiserver.registry.NamespaceGuard;
+import dev.pier.apiserver.registry.ResourceRegistry;
+import dev.pier.apiserver.registry.ResourceStore;
+import dev.pier.apiserver.registry.ResourceType;
+import dev.pier.apiserver.registry.StoredObjects;
+import dev.pier.apiserver.registry.WriteOptions;
+import dev.pier.apiserver.watch.WatchCache;
+import dev.pier.pki.CertificateAuthority;
+import dev.pier.storage.KeyValue;
+import dev.pier.storage.KeyValueStore;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One logical Kubernetes cluster inside the server: its key prefix, its CA and credentials, and its
+ * data. What is the same for every cell (the registry, discovery, OpenAPI) is shared, not copied; the
+ * per-resource stores and watch caches are made on first use, so an idle cell costs little.
+ */
+public final class Cell implements AutoCloseable {
+    public static final List<String> SYSTEM_NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
+
+    private final String name;
+    private final KeyValueStore kv;
+    private final ResourceRegistry registry;
+    private final Discovery discovery;
+    private final OpenApi openApi;
+    private final CertificateAuthority ca;
+    private final Authenticator authenticator;
+    private final Clock clock;
+    private final Map<ResourceType, ResourceStore> stores = new ConcurrentHashMap<>();
+    private final Map<ResourceType, WatchCache> caches = new ConcurrentHashMap<>();
+    private final ResourceType namespaces;
+    private NamespaceFinalizer finalizer;
+
+    Cell(String name, KeyValueStore kv, ResourceRegistry registry, Discovery discovery, OpenApi openApi,
+         CertificateAuthority ca, Authenticator authenticator, Clock clock) {
+        this.name = name;
+        this.kv = kv;
+        this.registry = registry;
+        this.discovery = discovery;
+        this.openApi = openApi;
+        this.ca = ca;
+        this.authenticator = authenticator;
+        this.clock = clock;
+        this.namespaces = registry.find("", "v1", "namespaces").orElseThrow();
+    }
+
+    /** Creates the system namespaces if missing and starts finishing namespaces marked for deletion. */
+    void start() {
+        ResourceStore ns = store(namespaces);
+        for (String n : SYSTEM_NAMESPACES) {
+            if (kv.get(Keys.objectKey(name, namespaces, "", n)).isEmpty()) {
+                ObjectNode o = Json.object();
+                o.withObject("metadata").put("name", n);
+                try {
+                    ns.create("", o, WriteOptions.defaults());
+                } catch (ApiException e) {
+                    if (e.code() != 409) throw e; // another replica made it first
+                }
+            }
+        }
+        finalizer = NamespaceFinalizer.start(this);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public ResourceRegistry registry() {
+        return registry;
+    }
+
+    public Discovery discovery() {
+        return discovery;
+    }
+
+    public OpenApi openApi() {
+        return openApi;
+    }
+
+    public CertificateAuthority certificateAuthority() {
+        return ca;
+    }
+
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The generic store of a resource in this cell. */
+    public ResourceStore store(ResourceType type) {
+        return stores.computeIfAbsent(type, t -> new ResourceStore(kv, name, t, () -> cache(t),
+                t.namespaced() ? namespaceGuard() : NamespaceGuard.NONE, clock));
+    }
+
+    /** The watch cache of a resource in this cell, started on first use. */
+    public WatchCache cache(ResourceType type) {
+        return caches.computeIfAbsent(type, t -> WatchCache.start(kv, Keys.resourcePrefix(name, t), StoredObjects::decode));
+    }
+
+    private NamespaceGuard namespaceGuard() {
+        return namespace -> {
+            Optional<KeyValue> stored = kv.get(Keys.objectKey(name, namespaces, "", namespace));
+            if (stored.isEmpty()) throw ApiException.notFound("", "namespaces", namespace);
+            ObjectNode ns = StoredObjects.decode(stored.get());
+            if (ns.path("metadata").hasNonNull("deletionTimestamp")) {
+                throw ApiException.forbidden("unable to create new content in namespace " + namespace
+                        + " because it is being terminated");
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        if (finalizer != null) finalizer.close();
+        caches.values().forEach(WatchCache::close);
+    }
+}

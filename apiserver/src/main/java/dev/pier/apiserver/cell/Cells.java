@@ -1,0 +1,108 @@
+package dev.pier.apiserver.cell;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.apiserver.auth.Authenticator;
+import dev.pier.apiserver.auth.TokenFile;
+import dev.pier.apiserver.discovery.Discovery;
+import dev.pier.apiserver.discovery.OpenApi;
+import dev.pier.apiserver.meta.Json;
+import dev.pier.apiserver.registry.NameRule;
+import dev.pier.apiserver.registry.ResourceRegistry;
+import dev.pier.apiserver.resources.BuiltinResources;
+import dev.pier.pki.CertificateAuthority;
+import dev.pier.storage.KeyValue;
+import dev.pier.storage.KeyValueStore;
+import dev.pier.storage.StorageException;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The cells a server hosts: the management cell (served at {@code /}) and tenant cells (served at
+ * {@code /clusters/<name>}). A cell's CA lives in storage, so every replica sharing the store serves
+ * the same cells with the same credentials.
+ */
+public final class Cells implements AutoCloseable {
+    /** The management cell's name; underscores cannot appear in a tenant cluster's DNS-label name. */
+    public static final String MANAGEMENT = "_management";
+
+    private final KeyValueStore kv;
+    private final Clock clock;
+    private final ResourceRegistry registry = BuiltinResources.registry();
+    private final Discovery discovery = new Discovery(registry);
+    private final OpenApi openApi = new OpenApi(registry);
+    private final Map<String, Cell> cells = new ConcurrentHashMap<>();
+    private final Map<String, TokenFile> tokens = new ConcurrentHashMap<>();
+    private final Cell management;
+
+    public Cells(KeyValueStore kv, Clock clock, TokenFile managementTokens) {
+        this.kv = kv;
+        this.clock = clock;
+        tokens.put(MANAGEMENT, managementTokens);
+        this.management = open(MANAGEMENT);
+    }
+
+    public Cell management() {
+        return management;
+    }
+
+    /** A tenant cell by name, opened from storage on first use; empty if no such cell was created. */
+    public Optional<Cell> tenant(String name) {
+        Cell c = cells.get(name);
+        if (c != null) return Optional.of(c);
+        if (kv.get(caKey(name)).isEmpty()) return Optional.empty();
+        return Optional.of(open(name));
+    }
+
+    /** Creates a tenant cell (or returns the existing one): its CA, its system namespaces. */
+    public Cell createTenant(String name) {
+        String why = NameRule.DNS_LABEL.check(name);
+        if (why != null) throw new IllegalArgumentException("invalid cell name \"" + name + "\": " + why);
+        return open(name);
+    }
+
+    /** Tokens a tenant cell accepts, besides client certificates of its CA. */
+    public TokenFile tokens(String cell) {
+        return tokens.computeIfAbsent(cell, c -> TokenFile.empty());
+    }
+
+    private Cell open(String name) {
+        return cells.computeIfAbsent(name, n -> {
+            CertificateAuthority ca = loadOrCreateCa(n);
+            Cell cell = new Cell(n, kv, registry, discovery, openApi, ca, new Authenticator(ca, tokens(n)), clock);
+            cell.start();
+            return cell;
+        });
+    }
+
+    private static String caKey(String cell) {
+        return "/pier/cells/" + cell + "/ca";
+    }
+
+    private CertificateAuthority loadOrCreateCa(String cell) {
+        Optional<KeyValue> stored = kv.get(caKey(cell));
+        if (stored.isEmpty()) {
+            CertificateAuthority ca = CertificateAuthority.generate(cell.equals(MANAGEMENT) ? "pier" : "pier-" + cell);
+            ObjectNode doc = Json.object();
+            doc.put("certificate", ca.certificatePem());
+            doc.put("key", ca.privateKeyPem());
+            try {
+                kv.create(caKey(cell), Json.bytes(doc));
+                return ca;
+            } catch (StorageException e) {
+                if (e.code() != StorageException.Code.KEY_EXISTS) throw e;
+                stored = kv.get(caKey(cell)); // another replica made it first: use theirs
+            }
+        }
+        ObjectNode doc = Json.parseObject(stored.orElseThrow().value());
+        return CertificateAuthority.fromPem(doc.path("certificate").asText(), doc.path("key").asText());
+    }
+
+    @Override
+    public void close() {
+        cells.values().forEach(Cell::close);
+    }
+
+}

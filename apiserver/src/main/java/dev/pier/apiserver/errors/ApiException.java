@@ -1,0 +1,155 @@
+package dev.pier.apiserver.errors;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+
+/**
+ * A failed API call, carrying the {@code metav1.Status} the client receives.
+ * This is the only place that pairs Kubernetes reasons with HTTP codes.
+ */
+public final class ApiException extends RuntimeException {
+    private final int code;
+    private final String reason;
+    private final ObjectNode details;
+
+    private ApiException(int code, String reason, String message, ObjectNode details) {
+        super(message, null, false, false);
+        this.code = code;
+        this.reason = reason;
+        this.details = details;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    /** The Status object for the response body. */
+    public ObjectNode toStatus() {
+        ObjectNode s = JsonNodeFactory.instance.objectNode();
+        s.put("kind", "Status");
+        s.put("apiVersion", "v1");
+        s.putObject("metadata");
+        s.put("status", "Failure");
+        s.put("message", getMessage());
+        s.put("reason", reason);
+        if (details != null) s.set("details", details);
+        s.put("code", code);
+        return s;
+    }
+
+    private static ObjectNode details(String group, String kind, String name) {
+        ObjectNode d = JsonNodeFactory.instance.objectNode();
+        if (name != null) d.put("name", name);
+        if (group != null && !group.isEmpty()) d.put("group", group);
+        if (kind != null) d.put("kind", kind);
+        return d;
+    }
+
+    private static String qualified(String group, String resource) {
+        return group == null || group.isEmpty() ? resource : resource + "." + group;
+    }
+
+    public static ApiException badRequest(String message) {
+        return new ApiException(400, "BadRequest", message, null);
+    }
+
+    public static ApiException unauthorized() {
+        return new ApiException(401, "Unauthorized", "Unauthorized", null);
+    }
+
+    public static ApiException forbidden(String message) {
+        return new ApiException(403, "Forbidden", message, null);
+    }
+
+    public static ApiException notFound(String group, String resource, String name) {
+        return new ApiException(404, "NotFound",
+                qualified(group, resource) + " \"" + name + "\" not found", details(group, resource, name));
+    }
+
+    /** A path that names no resource at all. */
+    public static ApiException pathNotFound(String path) {
+        return new ApiException(404, "NotFound", "the server could not find the requested resource", null);
+    }
+
+    public static ApiException methodNotAllowed(String method, String what) {
+        return new ApiException(405, "MethodNotAllowed",
+                "the server does not allow this method on the requested resource (" + method + " " + what + ")", null);
+    }
+
+    public static ApiException notAcceptable(String message) {
+        return new ApiException(406, "NotAcceptable", message, null);
+    }
+
+    public static ApiException alreadyExists(String group, String resource, String name) {
+        return new ApiException(409, "AlreadyExists",
+                qualified(group, resource) + " \"" + name + "\" already exists", details(group, resource, name));
+    }
+
+    public static ApiException conflict(String group, String resource, String name, String why) {
+        return new ApiException(409, "Conflict",
+                "Operation cannot be fulfilled on " + qualified(group, resource) + " \"" + name + "\": " + why,
+                details(group, resource, name));
+    }
+
+    /** A write refused because the object was changed since the client read it. */
+    public static ApiException modified(String group, String resource, String name) {
+        return conflict(group, resource, name,
+                "the object has been modified; please apply your changes to the latest version and try again");
+    }
+
+    public static ApiException gone(String message) {
+        return new ApiException(410, "Expired", message, null);
+    }
+
+    public static ApiException requestTooLarge(String message) {
+        return new ApiException(413, "RequestEntityTooLarge", message, null);
+    }
+
+    public static ApiException unsupportedMediaType(String contentType) {
+        return new ApiException(415, "UnsupportedMediaType",
+                "the body of the request was in an unknown format - accepted media types include: "
+                        + "application/json, application/yaml, application/vnd.kubernetes.protobuf (got " + contentType + ")", null);
+    }
+
+    /** 422 Invalid: the one place a list of field errors becomes a Status with causes. */
+    public static ApiException invalid(String group, String kind, String name, List<FieldError> errors) {
+        ObjectNode d = details(group, kind, name);
+        var causes = d.putArray("causes");
+        StringBuilder summary = new StringBuilder();
+        for (FieldError e : errors) {
+            ObjectNode c = causes.addObject();
+            c.put("reason", e.reason());
+            c.put("message", e.message());
+            c.put("field", e.field().toString());
+            if (!summary.isEmpty()) summary.append(", ");
+            summary.append(e.field()).append(": ").append(e.message());
+        }
+        String subject = (group == null || group.isEmpty() ? kind : kind + "." + group) + " \"" + (name == null ? "" : name) + "\"";
+        String message = errors.size() == 1
+                ? subject + " is invalid: " + summary
+                : subject + " is invalid: [" + summary + "]";
+        return new ApiException(422, "Invalid", message, d);
+    }
+
+    public static ApiException tooManyRequests(String message) {
+        return new ApiException(429, "TooManyRequests", message, null);
+    }
+
+    public static ApiException internal(String message) {
+        return new ApiException(500, "InternalError", "Internal error occurred: " + message, null);
+    }
+
+    public static ApiException unavailable(String message) {
+        return new ApiException(503, "ServiceUnavailable", message, null);
+    }
+
+    public static ApiException timeout(String message) {
+        return new ApiException(504, "Timeout", message, null);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.pier.apiserver.http;
+
+import dev.pier.apiserver.auth.UserInfo;
+
+import java.util.List;
+
+/**
+ * One API request and its response, independent of the HTTP library: the handlers see only this,
+ * so the same code can serve an in-process transport later. Response methods are called from the
+ * request's own (virtual) thread.
+ */
+public interface ApiCall {
+    String method();
+
+    /** The path below the cell prefix, e.g. {@code /api/v1/pods}. */
+    String path();
+
+    /** The first value of a query parameter, or null. */
+    String query(String name);
+
+    /** Every value of a query parameter. */
+    List<String> queryAll(String name);
+
+    String header(String name);
+
+    byte[] body();
+
+    UserInfo user();
+
+    /** Sends a whole response. */
+    void respond(int status, String contentType, byte[] body);
+
+    /** Adds a response header before the response starts (e.g. {@code Warning}). */
+    void header(String name, String value);
+
+    /** Starts a streamed (chunked) 200 response. */
+    void startStream(String contentType);
+
+    /** Writes and flushes one piece of a streamed response. */
+    void write(byte[] chunk);
+
+    /** Ends a streamed response. */
+    void endStream();
+
+    /** True once the client has gone away. */
+    boolean clientGone();
+}

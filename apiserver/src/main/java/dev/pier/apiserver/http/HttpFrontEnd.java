@@ -1,0 +1,177 @@
+package dev.pier.apiserver.http;
+
+import dev.pier.apiserver.auth.UserInfo;
+import dev.pier.apiserver.cell.Cell;
+import dev.pier.apiserver.cell.Cells;
+import dev.pier.apiserver.errors.ApiException;
+import dev.pier.apiserver.meta.Json;
+import dev.pier.pki.IssuedCertificate;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.TrustOptions;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.X509TrustManager;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * The HTTPS front end: TLS (client certificates requested, checked later per cell), routing of each
+ * request to its cell by path, body reading with a size limit, and hand-off to a virtual thread that
+ * runs the {@link CellHandler}. Event-loop threads never block.
+ */
+public final class HttpFrontEnd {
+    private static final Logger LOG = Logger.getLogger(HttpFrontEnd.class.getName());
+    /** Kubernetes refuses bodies above 3 MiB (etcd's value limit is about that). */
+    static final int MAX_BODY = 3 * 1024 * 1024;
+
+    private HttpFrontEnd() {
+    }
+
+    public static HttpServer listen(Vertx vertx, Cells cells, String host, int port, IssuedCertificate serving,
+                                    List<X509Certificate> chain) {
+        String certs = serving.certificatePem() + chain.stream().map(HttpFrontEnd::pem).collect(Collectors.joining());
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(host)
+                .setPort(port)
+                .setSsl(true)
+                .setUseAlpn(true)
+                .setKeyCertOptions(new PemKeyCertOptions()
+                        .addCertValue(Buffer.buffer(certs))
+                        .addKeyValue(Buffer.buffer(serving.privateKeyPem())))
+                // Any client certificate is accepted by TLS: only the path says which cell's CA must have issued it.
+                .setClientAuth(ClientAuth.REQUEST)
+                .setTrustOptions(TrustOptions.wrap(AcceptAnyClient.INSTANCE))
+                .setMaxFormAttributeSize(8192)
+                .setIdleTimeout(0);
+        HttpServer server = vertx.createHttpServer(options);
+        server.requestHandler(req -> accept(req, cells));
+        return server.listen().toCompletionStage().toCompletableFuture().join();
+    }
+
+    private static void accept(HttpServerRequest req, Cells cells) {
+        String contentLength = req.getHeader("Content-Length");
+        if (contentLength != null && parseLength(contentLength) > MAX_BODY) {
+            reject(req, ApiException.requestTooLarge("the request body is larger than " + MAX_BODY + " bytes"));
+            return;
+        }
+        Buffer body = Buffer.buffer();
+        boolean[] tooLarge = {false};
+        req.handler(chunk -> {
+            if (tooLarge[0]) return;
+            if (body.length() + chunk.length() > MAX_BODY) {
+                tooLarge[0] = true;
+                reject(req, ApiException.requestTooLarge("the request body is larger than " + MAX_BODY + " bytes"));
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        req.endHandler(v -> {
+            if (tooLarge[0]) return;
+            Thread.ofVirtual().start(() -> serve(req, cells, body.getBytes()));
+        });
+        req.exceptionHandler(e -> { });
+    }
+
+    private static void serve(HttpServerRequest req, Cells cells, byte[] body) {
+        String rawPath = req.path();
+        VertxCall call = null;
+        try {
+            Routed routed = route(rawPath, cells);
+            UserInfo user = routed.cell.authenticator().authenticate(peerCertificates(req), req.getHeader("Authorization")).orElse(null);
+            call = new VertxCall(req, routed.path, body, user);
+            if (user == null && !CellHandler.anonymousAllowed(routed.path)) throw ApiException.unauthorized();
+            CellHandler.handle(call, routed.cell);
+        } catch (ApiException e) {
+            if (call == null) call = new VertxCall(req, rawPath, body, null);
+            Responses.error(call, e);
+        } catch (RuntimeException | Error e) {
+            // A bug or an unexpected failure: log it here, answer a Status without any stack trace.
+            LOG.log(Level.SEVERE, "request " + req.method() + " " + rawPath + " failed", e);
+            if (call == null) call = new VertxCall(req, rawPath, body, null);
+            Responses.error(call, ApiException.internal(e.getClass().getSimpleName()));
+        }
+    }
+
+    private record Routed(Cell cell, String path) {
+    }
+
+    private static Routed route(String rawPath, Cells cells) {
+        String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
+        if (path.startsWith("/clusters/")) {
+            int end = path.indexOf('/', "/clusters/".length());
+            String name = end < 0 ? path.substring("/clusters/".length()) : path.substring("/clusters/".length(), end);
+            String rest = end < 0 ? "/" : path.substring(end);
+            Optional<Cell> cell = name.equals(Cells.MANAGEMENT) ? Optional.empty() : cells.tenant(name);
+            if (cell.isEmpty()) throw ApiException.pathNotFound(path);
+            return new Routed(cell.get(), rest);
+        }
+        return new Routed(cells.management(), path);
+    }
+
+    private static List<X509Certificate> peerCertificates(HttpServerRequest req) {
+        if (!req.isSSL()) return List.of();
+        try {
+            List<X509Certificate> out = new ArrayList<>();
+            for (Certificate c : req.connection().peerCertificates()) {
+                if (c instanceof X509Certificate x) out.add(x);
+            }
+            return out;
+        } catch (SSLPeerUnverifiedException e) {
+            return List.of(); // no client certificate: maybe a token
+        }
+    }
+
+    private static void reject(HttpServerRequest req, ApiException e) {
+        req.response().setStatusCode(e.code()).putHeader("Content-Type", Responses.JSON)
+                .putHeader("Connection", "close").end(Buffer.buffer(Json.bytes(e.toStatus())));
+    }
+
+    private static long parseLength(String v) {
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static String pem(X509Certificate c) {
+        try {
+            return "-----BEGIN CERTIFICATE-----\n"
+                    + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(c.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n";
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** Trusts any client chain at the TLS layer; {@code Authenticator} checks it against the cell's CA. */
+    private enum AcceptAnyClient implements X509TrustManager {
+        INSTANCE;
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            throw new UnsupportedOperationException("server-side trust manager");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

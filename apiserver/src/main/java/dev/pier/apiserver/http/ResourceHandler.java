@@ -1,0 +1,178 @@
+package dev.pier.apiserver.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.apiserver.cell.Cell;
+import dev.pier.apiserver.codec.BodyDecoder;
+import dev.pier.apiserver.errors.ApiException;
+import dev.pier.apiserver.meta.FieldSelector;
+import dev.pier.apiserver.meta.Json;
+import dev.pier.apiserver.meta.LabelSelector;
+import dev.pier.apiserver.registry.DeleteOptions;
+import dev.pier.apiserver.registry.ListOptions;
+import dev.pier.apiserver.registry.ResourceStore;
+import dev.pier.apiserver.registry.ResourceType;
+import dev.pier.apiserver.registry.WriteOptions;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Serves the verbs on resource paths of a cell: get, list, watch, create, update, delete and
+ * deletecollection, plus the status subresource. Generic over kinds: everything kind-specific is in
+ * the {@link ResourceType}'s strategy.
+ */
+final class ResourceHandler {
+    private static final Set<String> SUBRESOURCES = Set.of("status");
+
+    private ResourceHandler() {
+    }
+
+    static void handle(ApiCall call, Cell cell, RequestInfo info) {
+        ResourceType type = cell.registry().find(info.group(), info.version(), info.resource())
+                .orElseThrow(() -> ApiException.pathNotFound(call.path()));
+        if (!info.subresource().isEmpty() && !(SUBRESOURCES.contains(info.subresource()) && type.hasStatus())) {
+            throw ApiException.pathNotFound(call.path());
+        }
+        if (!type.namespaced() && !info.namespace().isEmpty()) throw ApiException.pathNotFound(call.path());
+        ResourceStore store = cell.store(type);
+        String ns = info.namespace();
+        String name = info.name();
+        boolean status = info.subresource().equals("status");
+        boolean watch = info.legacyWatch() || isTrue(call.query("watch"));
+
+        switch (call.method()) {
+            case "GET" -> {
+                if (watch) {
+                    WatchStream.serve(call, type, store, ns, name, listOptions(call, type, name));
+                } else if (!name.isEmpty()) {
+                    respondObject(call, type, store.get(ns, name), 200);
+                } else {
+                    respondList(call, type, store.list(ns, listOptions(call, type, "")));
+                }
+            }
+            case "POST" -> {
+                if (!name.isEmpty()) throw ApiException.methodNotAllowed("POST", type.groupResource() + "/" + name);
+                requireNamespace(type, ns);
+                ObjectNode body = BodyDecoder.decodeObject(call.header("Content-Type"), call.body());
+                FieldValidation.check(call, type, body);
+                respondObject(call, type, store.create(ns, body, writeOptions(call)), 201);
+            }
+            case "PUT" -> {
+                if (name.isEmpty()) throw ApiException.methodNotAllowed("PUT", type.groupResource());
+                ObjectNode body = BodyDecoder.decodeObject(call.header("Content-Type"), call.body());
+                FieldValidation.check(call, type, body);
+                respondObject(call, type, store.update(ns, name, body, status, writeOptions(call)), 200);
+            }
+            case "DELETE" -> {
+                DeleteOptions options = deleteOptions(call);
+                if (name.isEmpty()) {
+                    respondList(call, type, store.deleteCollection(ns, listOptions(call, type, ""), options));
+                } else {
+                    if (status) throw ApiException.methodNotAllowed("DELETE", type.groupResource() + "/status");
+                    respondObject(call, type, store.delete(ns, name, options), 200);
+                }
+            }
+            case "PATCH" -> throw ApiException.methodNotAllowed("PATCH", type.groupResource()
+                    + " (patch is not supported by Pier yet; use kubectl replace)");
+            default -> throw ApiException.methodNotAllowed(call.method(), type.groupResource());
+        }
+    }
+
+    private static void requireNamespace(ResourceType type, String ns) {
+        if (type.namespaced() && ns.isEmpty()) {
+            throw ApiException.badRequest("the namespace of the object must be given for " + type.groupResource());
+        }
+    }
+
+    private static void respondObject(ApiCall call, ResourceType type, ObjectNode object, int code) {
+        if (Negotiation.wantsTable(call.header("Accept"))) {
+            Responses.json(call, code, Tables.ofObject(type, object, call.query("includeObject"), true));
+        } else {
+            Responses.json(call, code, object);
+        }
+    }
+
+    private static void respondList(ApiCall call, ResourceType type, ObjectNode list) {
+        if (Negotiation.wantsTable(call.header("Accept"))) {
+            Responses.json(call, 200, Tables.ofList(type, list, call.query("includeObject"), true));
+        } else {
+            Responses.json(call, 200, list);
+        }
+    }
+
+    static ListOptions listOptions(ApiCall call, ResourceType type, String name) {
+        FieldSelector fields = FieldSelector.parse(call.query("fieldSelector"), type.resource(), type.strategy().fieldSelectors());
+        if (!name.isEmpty()) {
+            // a watch on a single object is a watch with a name selector (kubectl get x -w)
+            fields = FieldSelector.parse(joinSelector(call.query("fieldSelector"), "metadata.name=" + name),
+                    type.resource(), type.strategy().fieldSelectors());
+        }
+        String match = orEmpty(call.query("resourceVersionMatch"));
+        if (!match.isEmpty() && !List.of("NotOlderThan", "Exact").contains(match)) {
+            throw ApiException.badRequest("resourceVersionMatch must be NotOlderThan or Exact, not " + match);
+        }
+        return new ListOptions(
+                LabelSelector.parse(call.query("labelSelector")),
+                fields,
+                orEmpty(call.query("resourceVersion")),
+                match,
+                parseLong(call.query("limit"), "limit"),
+                orEmpty(call.query("continue")),
+                parseLong(call.query("timeoutSeconds"), "timeoutSeconds"),
+                isTrue(call.query("allowWatchBookmarks")));
+    }
+
+    private static String joinSelector(String existing, String extra) {
+        return existing == null || existing.isBlank() ? extra : existing + "," + extra;
+    }
+
+    static WriteOptions writeOptions(ApiCall call) {
+        List<String> dryRun = call.queryAll("dryRun");
+        for (String d : dryRun) {
+            if (!d.equals("All")) throw ApiException.badRequest("dryRun: Unsupported value: \"" + d + "\": supported values: \"All\"");
+        }
+        String validation = orEmpty(call.query("fieldValidation"));
+        if (validation.isEmpty()) validation = "Warn";
+        if (!List.of("Strict", "Warn", "Ignore").contains(validation)) {
+            throw ApiException.badRequest("fieldValidation must be one of Strict, Warn or Ignore, not " + validation);
+        }
+        String manager = orEmpty(call.query("fieldManager"));
+        if (manager.length() > 128) throw ApiException.badRequest("fieldManager: Too long: may not be longer than 128");
+        return new WriteOptions(!dryRun.isEmpty(), manager, validation);
+    }
+
+    private static DeleteOptions deleteOptions(ApiCall call) {
+        JsonNode body = BodyDecoder.decodeTree(call.header("Content-Type"), call.body());
+        if (body != null && !body.isObject()) throw ApiException.badRequest("the body of a delete must be DeleteOptions");
+        JsonNode b = body == null ? Json.object() : body;
+        long grace = b.has("gracePeriodSeconds") ? b.path("gracePeriodSeconds").asLong(-1)
+                : call.query("gracePeriodSeconds") != null ? parseLong(call.query("gracePeriodSeconds"), "gracePeriodSeconds") : -1;
+        String propagation = b.path("propagationPolicy").asText(orEmpty(call.query("propagationPolicy")));
+        if (!propagation.isEmpty() && !List.of("Background", "Foreground", "Orphan").contains(propagation)) {
+            throw ApiException.badRequest("propagationPolicy must be Background, Foreground or Orphan, not " + propagation);
+        }
+        boolean dryRun = !call.queryAll("dryRun").isEmpty() || b.path("dryRun").size() > 0;
+        JsonNode pre = b.path("preconditions");
+        return new DeleteOptions(pre.path("uid").asText(""), pre.path("resourceVersion").asText(""), grace, propagation, dryRun);
+    }
+
+    static boolean isTrue(String v) {
+        return v != null && (v.equals("true") || v.equals("1"));
+    }
+
+    private static String orEmpty(String v) {
+        return v == null ? "" : v;
+    }
+
+    private static long parseLong(String v, String what) {
+        if (v == null || v.isEmpty()) return 0;
+        try {
+            long l = Long.parseLong(v);
+            if (l < 0) throw new NumberFormatException();
+            return l;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(what + " must be a non-negative integer, not \"" + v + "\"");
+        }
+    }
+}

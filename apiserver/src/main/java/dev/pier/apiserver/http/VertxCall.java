@@ -1,0 +1,98 @@
+package dev.pier.apiserver.http;
+
+import dev.pier.apiserver.auth.UserInfo;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+import java.util.List;
+
+/** {@link ApiCall} over a Vert.x request. Vert.x lets these response calls come from any thread. */
+final class VertxCall implements ApiCall {
+    private final HttpServerRequest request;
+    private final HttpServerResponse response;
+    private final String path;
+    private final byte[] body;
+    private final UserInfo user;
+    private volatile boolean gone;
+
+    VertxCall(HttpServerRequest request, String path, byte[] body, UserInfo user) {
+        this.request = request;
+        this.response = request.response();
+        this.path = path;
+        this.body = body;
+        this.user = user;
+        response.closeHandler(v -> gone = true);
+        request.connection().closeHandler(v -> gone = true);
+    }
+
+    @Override
+    public String method() {
+        return request.method().name();
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public String query(String name) {
+        return request.getParam(name);
+    }
+
+    @Override
+    public List<String> queryAll(String name) {
+        return request.params().getAll(name);
+    }
+
+    @Override
+    public String header(String name) {
+        return request.getHeader(name);
+    }
+
+    @Override
+    public byte[] body() {
+        return body;
+    }
+
+    @Override
+    public UserInfo user() {
+        return user;
+    }
+
+    @Override
+    public void respond(int status, String contentType, byte[] bytes) {
+        if (gone || response.ended()) return;
+        response.setStatusCode(status).putHeader("Content-Type", contentType).end(Buffer.buffer(bytes));
+    }
+
+    @Override
+    public void header(String name, String value) {
+        response.headers().add(name, value);
+    }
+
+    @Override
+    public void startStream(String contentType) {
+        response.setStatusCode(200).setChunked(true)
+                .putHeader("Content-Type", contentType)
+                .putHeader("Cache-Control", "no-cache, private");
+        // Send the headers now so the client sees the watch established before the first event.
+        response.writeHead();
+    }
+
+    @Override
+    public void write(byte[] chunk) {
+        if (!gone) response.write(Buffer.buffer(chunk));
+    }
+
+    @Override
+    public void endStream() {
+        if (!gone && !response.ended()) response.end();
+    }
+
+    @Override
+    public boolean clientGone() {
+        return gone;
+    }
+}

@@ -1,0 +1,258 @@
+package dev.pier.apiserver.watch;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.apiserver.errors.ApiException;
+import dev.pier.storage.KeyValue;
+import dev.pier.storage.KeyValueStore;
+import dev.pier.storage.RangeRequest;
+import dev.pier.storage.RangeResult;
+import dev.pier.storage.StorageException;
+import dev.pier.storage.Watch;
+import dev.pier.storage.WatchEvent;
+import dev.pier.storage.WatchListener;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The current objects of one resource in one cell, kept from a single storage watch, plus a window of
+ * recent changes; serves lists at "any recent" resourceVersion and fans changes out to every API watch,
+ * as kube-apiserver's cacher does. Storage sees one watch per cached resource however many clients watch.
+ *
+ * <p>Design: one lock guards the object map, the history window and the revision. Storage deliveries
+ * apply under the lock and then offer each event to every registered {@link CacheWatcher}'s bounded
+ * queue, outside the lock; a watcher that cannot keep up is ended (its client re-watches), never waited
+ * for. A watcher registers under the lock, so it sees exactly the changes after its start revision.
+ */
+public final class WatchCache implements WatchListener, AutoCloseable {
+    private static final int HISTORY = 4096;
+    private static final Duration FRESHNESS_WAIT = Duration.ofSeconds(3);
+
+    private final KeyValueStore store;
+    private final String prefix;
+    private final Function<KeyValue, ObjectNode> decoder;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition advanced = lock.newCondition();
+    private final TreeMap<String, ObjectNode> objects = new TreeMap<>();
+    private final ArrayDeque<CacheEvent> history = new ArrayDeque<>();
+    private final List<CacheWatcher> watchers = new CopyOnWriteArrayList<>();
+    private long revision;
+    /** Changes after this revision are all in {@link #history}. */
+    private long historyStart;
+    private Watch storageWatch;
+    private volatile boolean closed;
+
+    private WatchCache(KeyValueStore store, String prefix, Function<KeyValue, ObjectNode> decoder) {
+        this.store = store;
+        this.prefix = prefix;
+        this.decoder = decoder;
+    }
+
+    /** Loads the prefix and starts following it. Blocks until the initial load is done. */
+    public static WatchCache start(KeyValueStore store, String prefix, Function<KeyValue, ObjectNode> decoder) {
+        WatchCache cache = new WatchCache(store, prefix, decoder);
+        cache.load();
+        return cache;
+    }
+
+    private void load() {
+        RangeResult all = store.range(RangeRequest.prefix(prefix));
+        lock.lock();
+        try {
+            objects.clear();
+            for (KeyValue kv : all.kvs()) objects.put(kv.key(), decoder.apply(kv));
+            revision = all.revision();
+            historyStart = all.revision();
+            history.clear();
+        } finally {
+            lock.unlock();
+        }
+        storageWatch = store.watch(prefix, all.revision(), this);
+    }
+
+    /** The revision the cache reflects. */
+    public long revision() {
+        lock.lock();
+        try {
+            return revision;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The current objects matching {@code filter}, once the cache is at least at {@code minRevision}.
+     *
+     * @throws ApiException 504 if the cache does not reach that revision within a few seconds
+     */
+    public Snapshot list(long minRevision, String keyPrefix, Predicate<ObjectNode> filter) {
+        waitFor(minRevision);
+        lock.lock();
+        try {
+            List<ObjectNode> items = new ArrayList<>();
+            Collection<ObjectNode> range = keyPrefix.equals(prefix)
+                    ? objects.values()
+                    : objects.subMap(keyPrefix, keyPrefix + Character.MAX_VALUE).values();
+            for (ObjectNode o : range) {
+                if (filter.test(o)) items.add(o);
+            }
+            return new Snapshot(items, revision);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public record Snapshot(List<ObjectNode> items, long revision) {
+    }
+
+    /**
+     * Starts a watcher. With {@code fromRevision} 0 it first receives every current object as ADDED;
+     * otherwise every change after that revision.
+     *
+     * @throws ApiException 410 Gone when the revision is older than the cache's window
+     */
+    public CacheWatcher watch(long fromRevision, CacheWatcher.Filter filter, int capacity) {
+        if (fromRevision > 0) waitFor(fromRevision);
+        lock.lock();
+        try {
+            List<CacheEvent> initial = new ArrayList<>();
+            long start;
+            if (fromRevision == 0) {
+                for (ObjectNode o : objects.values()) {
+                    initial.add(new CacheEvent("ADDED", o, null, revision));
+                }
+                start = revision;
+            } else {
+                if (fromRevision < historyStart) {
+                    throw ApiException.gone("too old resource version: " + fromRevision + " (" + historyStart + ")");
+                }
+                for (CacheEvent e : history) {
+                    if (e.revision() > fromRevision) initial.add(e);
+                }
+                start = fromRevision;
+            }
+            CacheWatcher w = new CacheWatcher(this, filter, Math.max(capacity, initial.size() + 64), start);
+            for (CacheEvent e : initial) w.offer(e);
+            watchers.add(w);
+            return w;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void remove(CacheWatcher watcher) {
+        watchers.remove(watcher);
+    }
+
+    private void waitFor(long minRevision) {
+        if (minRevision <= 0) return;
+        long deadline = System.nanoTime() + FRESHNESS_WAIT.toNanos();
+        boolean asked = false;
+        lock.lock();
+        try {
+            while (revision < minRevision) {
+                if (!asked) {
+                    // The prefix may simply have had no change up to minRevision; ask storage to say so.
+                    lock.unlock();
+                    try {
+                        storageWatch.requestProgress();
+                    } finally {
+                        lock.lock();
+                    }
+                    asked = true;
+                    continue;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw ApiException.timeout("Too large resource version: " + minRevision + ", current: " + revision);
+                }
+                advanced.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.timeout("interrupted while waiting for resource version " + minRevision);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void onEvents(List<WatchEvent> events) {
+        lock.lock();
+        try {
+            for (WatchEvent e : events) {
+                if (e.revision() <= revision) continue; // already loaded by the initial range
+                CacheEvent ce = apply(e);
+                history.addLast(ce);
+                if (history.size() > HISTORY) historyStart = history.removeFirst().revision();
+                revision = e.revision();
+                // Offered under the lock (a non-blocking queue insert), so that a watcher's bookmark
+                // revision never runs ahead of an event still on its way to it.
+                for (CacheWatcher w : watchers) w.offer(ce);
+            }
+            advanced.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private CacheEvent apply(WatchEvent e) {
+        String key = e.kv().key();
+        ObjectNode previous = objects.get(key);
+        if (e.type() == WatchEvent.Type.DELETE) {
+            objects.remove(key);
+            ObjectNode last = previous != null ? previous.deepCopy()
+                    : decoder.apply(e.previous());
+            last.withObject("metadata").put("resourceVersion", Long.toString(e.revision()));
+            return new CacheEvent("DELETED", last, previous, e.revision());
+        }
+        ObjectNode current = decoder.apply(e.kv());
+        objects.put(key, current);
+        return new CacheEvent(previous == null ? "ADDED" : "MODIFIED", current, previous, e.revision());
+    }
+
+    @Override
+    public void onProgress(long rev) {
+        lock.lock();
+        try {
+            if (rev > revision) {
+                revision = rev;
+                advanced.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void onError(StorageException error) {
+        // The storage watch ended (backend restart, compaction beyond our position): end every client
+        // watch so clients re-list, and rebuild from a fresh range.
+        for (CacheWatcher w : watchers) w.terminate();
+        if (closed) return;
+        Thread.ofVirtual().name("watch-cache-reload " + prefix).start(() -> {
+            try {
+                load();
+            } catch (RuntimeException e) {
+                onError(StorageException.unavailable("reload failed", e));
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (storageWatch != null) storageWatch.close();
+        for (CacheWatcher w : watchers) w.terminate();
+    }
+}

@@ -1,0 +1,164 @@
+package dev.pier.cli;
+
+import dev.pier.apiserver.ApiServer;
+import dev.pier.apiserver.auth.TokenFile;
+import dev.pier.apiserver.cell.Cell;
+import dev.pier.apiserver.cell.Cells;
+import dev.pier.pki.CertificateAuthority;
+import dev.pier.pki.IssuedCertificate;
+import dev.pier.pki.Kubeconfig;
+import dev.pier.storage.KeyValueStore;
+import dev.pier.storage.etcd.EtcdStore;
+import dev.pier.storage.sqlite.SqliteStore;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A running control plane: storage, cells and the HTTPS API, started in order, each step waiting for
+ * the previous one to be ready. Writes the admin kubeconfig once the server serves.
+ */
+final class ControlPlane implements AutoCloseable {
+    private static final Duration ADMIN_CERT_VALIDITY = Duration.ofDays(365);
+
+    private final ServerOptions options;
+    private final KeyValueStore store;
+    private final Cells cells;
+    private final ApiServer server;
+
+    private ControlPlane(ServerOptions options, KeyValueStore store, Cells cells, ApiServer server) {
+        this.options = options;
+        this.store = store;
+        this.cells = cells;
+        this.server = server;
+    }
+
+    static ControlPlane start(ServerOptions options) throws IOException {
+        Files.createDirectories(options.dataDir);
+        KeyValueStore store = openStore(options);
+        try {
+            TokenFile tokens = options.tokenAuthFile == null ? TokenFile.empty() : TokenFile.load(options.tokenAuthFile);
+            Cells cells = new Cells(store, Clock.systemUTC(), tokens);
+            CertificateAuthority ca = cells.management().certificateAuthority();
+            IssuedCertificate serving = ca.issueServing("pier-apiserver", dnsNames(options), ipAddresses(options), Duration.ofDays(365));
+            ApiServer server = ApiServer.start(cells, options.bind, options.port, serving, List.of(ca.certificate()));
+            ControlPlane cp = new ControlPlane(options, store, cells, server);
+            cp.writeKubeconfig(cells.management(), "", options.dataDir.resolve("kubeconfig"));
+            return cp;
+        } catch (RuntimeException | IOException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private static KeyValueStore openStore(ServerOptions options) {
+        return switch (options.store) {
+            case sqlite -> SqliteStore.open(options.dataDir.resolve("state.db"));
+            case etcd -> {
+                if (options.etcdEndpoints.isEmpty()) {
+                    throw new IllegalArgumentException("--store etcd needs --etcd-endpoints, e.g. --etcd-endpoints http://127.0.0.1:2379");
+                }
+                yield EtcdStore.connect(options.etcdEndpoints);
+            }
+        };
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    Cells cells() {
+        return cells;
+    }
+
+    /** The URL clients use for a cell: {@code https://host:port} or {@code https://host:port/clusters/<name>}. */
+    String url(Cell cell) {
+        String base = "https://" + hostForUrl(options.advertiseAddress) + ":" + server.port();
+        return cell.name().equals(Cells.MANAGEMENT) ? base : base + "/clusters/" + cell.name();
+    }
+
+    /** Writes a kubeconfig with an admin client certificate (group system:masters) for a cell, readable by the owner only. */
+    Path writeKubeconfig(Cell cell, String contextSuffix, Path file) throws IOException {
+        IssuedCertificate admin = cell.certificateAuthority().issueClient("admin", List.of("system:masters"), ADMIN_CERT_VALIDITY);
+        String name = cell.name().equals(Cells.MANAGEMENT) ? "pier" : cell.name();
+        String yaml = Kubeconfig.builder()
+                .server(url(cell))
+                .certificateAuthority(cells.management().certificateAuthority().certificate())
+                .clusterName(name)
+                .userName(name + "-admin")
+                .contextName(name + contextSuffix)
+                .clientCertificate(admin)
+                .build()
+                .toYaml();
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, yaml);
+        try {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return file;
+    }
+
+    private static String hostForUrl(String host) {
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    private static List<String> dnsNames(ServerOptions options) {
+        Set<String> names = new LinkedHashSet<>(List.of("localhost", "pier", "kubernetes", "kubernetes.default",
+                "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"));
+        try {
+            names.add(InetAddress.getLocalHost().getHostName());
+        } catch (IOException ignored) {
+            // no resolvable host name: localhost and the IPs still work
+        }
+        if (!looksLikeIp(options.advertiseAddress)) names.add(options.advertiseAddress);
+        return List.copyOf(names);
+    }
+
+    private static List<String> ipAddresses(ServerOptions options) {
+        Set<String> ips = new LinkedHashSet<>(List.of("127.0.0.1", "::1"));
+        if (looksLikeIp(options.advertiseAddress)) ips.add(options.advertiseAddress);
+        if (!options.bind.equals("0.0.0.0") && !options.bind.equals("::")) {
+            ips.add(options.bind);
+        } else {
+            try {
+                for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                    for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                        String ip = a.getHostAddress();
+                        int zone = ip.indexOf('%');
+                        ips.add(zone >= 0 ? ip.substring(0, zone) : ip);
+                    }
+                }
+            } catch (SocketException ignored) {
+                // loopback addresses are enough to start
+            }
+        }
+        return new ArrayList<>(ips);
+    }
+
+    private static boolean looksLikeIp(String s) {
+        return s.matches("[0-9.]+") || s.contains(":");
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        cells.close();
+        store.close();
+    }
+}

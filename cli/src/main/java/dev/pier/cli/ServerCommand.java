@@ -1,0 +1,45 @@
+package dev.pier.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code pier server}: runs a control plane until Ctrl-C or SIGTERM. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Run a Pier control plane: the Kubernetes API for the management cluster and every tenant cluster.")
+final class ServerCommand implements Callable<Integer> {
+    @Mixin
+    ServerOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        ControlPlane cp = ControlPlane.start(options);
+        System.out.println("Pier API server ready at " + cp.url(cp.cells().management()));
+        System.out.println("kubeconfig: " + options.dataDir.resolve("kubeconfig").toAbsolutePath());
+        awaitShutdown(cp);
+        return 0;
+    }
+
+    /** Blocks until the JVM is asked to stop, then closes the control plane before exit. */
+    static void awaitShutdown(ControlPlane cp) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopped.countDown();
+            try {
+                closed.await();
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "pier-shutdown"));
+        stopped.await();
+        try {
+            cp.close();
+            System.out.println("Pier stopped.");
+        } finally {
+            closed.countDown();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.pier.cli;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** The flags of a control-plane server, a picocli mixin shared by {@code server} and {@code up}. Flags only; no behaviour. */
+final class ServerOptions {
+    @Option(names = "--data-dir", defaultValue = "pier-data", description = "Where state, credentials and kubeconfigs live (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--port", defaultValue = "6443", description = "HTTPS port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--store", defaultValue = "sqlite", description = "Storage backend: sqlite (embedded) or etcd (default: ${DEFAULT-VALUE}).")
+    StoreKind store;
+
+    @Option(names = "--etcd-endpoints", split = ",", description = "etcd client URLs, comma separated, for --store etcd.")
+    List<String> etcdEndpoints = List.of();
+
+    @Option(names = "--token-auth-file", description = "Static bearer tokens for the management cluster: token,user,uid,\"group1,group2\" per line.")
+    Path tokenAuthFile;
+
+    @Option(names = "--advertise-address", description = "Host or IP written into kubeconfigs (default: 127.0.0.1).")
+    String advertiseAddress = "127.0.0.1";
+
+    enum StoreKind { sqlite, etcd }
+}
