@@ -65,6 +65,18 @@ public abstract class KeyValueStoreContract {
     }
 
     @Test
+    void anEmptyValueIsAValue() {
+        KeyValue created = store.create(k("/empty"), new byte[0]);
+        KeyValue updated = store.update(k("/empty"), created.modRevision(), bytes("x"));
+
+        assertThat(store.range(RangeRequest.prefix(k("/")).atRevision(created.modRevision())).kvs().getFirst().value())
+                .isNotNull().isEmpty();
+        KeyValue emptied = store.update(k("/empty"), updated.modRevision(), new byte[0]);
+        assertThat(store.get(k("/empty")).orElseThrow().value()).isNotNull().isEmpty();
+        assertThat(store.delete(k("/empty"), emptied.modRevision()).value()).isNotNull().isEmpty();
+    }
+
+    @Test
     void createOfAnExistingKeyFails() {
         store.create(k("/a"), bytes("one"));
 

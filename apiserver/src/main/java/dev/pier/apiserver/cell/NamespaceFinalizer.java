@@ -77,7 +77,6 @@ final class NamespaceFinalizer implements AutoCloseable {
         try {
             cell.store(namespaces).guaranteedUpdate("", namespace, "", false, WriteOptions.defaults(), ns -> {
                 ns.withObject("spec").remove("finalizers");
-                ns.withObject("metadata").remove("finalizers");
                 return ns;
             });
         } catch (ApiException e) {

@@ -297,9 +297,10 @@ public final class ResourceStore {
         return copy;
     }
 
-    private static boolean isFinalized(ObjectNode o) {
+    private boolean isFinalized(ObjectNode o) {
         JsonNode meta = o.path("metadata");
-        return meta.hasNonNull("deletionTimestamp") && meta.path("finalizers").isEmpty();
+        return meta.hasNonNull("deletionTimestamp") && meta.path("finalizers").isEmpty()
+                && !(type.strategy() instanceof GracefulDeletion g && g.keepsUntilFinalized(o));
     }
 
     // ---------------------------------------------------------------- delete

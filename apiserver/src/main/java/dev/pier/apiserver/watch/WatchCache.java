@@ -34,12 +34,13 @@ import java.util.function.Predicate;
  * for. A watcher registers under the lock, so it sees exactly the changes after its start revision.
  */
 public final class WatchCache implements WatchListener, AutoCloseable {
-    private static final int HISTORY = 4096;
+    private static final int DEFAULT_HISTORY = 4096;
     private static final Duration FRESHNESS_WAIT = Duration.ofSeconds(3);
 
     private final KeyValueStore store;
     private final String prefix;
     private final Function<KeyValue, ObjectNode> decoder;
+    private final int historySize;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition advanced = lock.newCondition();
@@ -52,15 +53,22 @@ public final class WatchCache implements WatchListener, AutoCloseable {
     private Watch storageWatch;
     private volatile boolean closed;
 
-    private WatchCache(KeyValueStore store, String prefix, Function<KeyValue, ObjectNode> decoder) {
+    private WatchCache(KeyValueStore store, String prefix, Function<KeyValue, ObjectNode> decoder, int historySize) {
         this.store = store;
         this.prefix = prefix;
         this.decoder = decoder;
+        this.historySize = historySize;
     }
 
     /** Loads the prefix and starts following it. Blocks until the initial load is done. */
     public static WatchCache start(KeyValueStore store, String prefix, Function<KeyValue, ObjectNode> decoder) {
-        WatchCache cache = new WatchCache(store, prefix, decoder);
+        return start(store, prefix, decoder, DEFAULT_HISTORY);
+    }
+
+    /** As {@link #start(KeyValueStore, String, Function)}, keeping the last {@code historySize} changes for watches that resume. */
+    public static WatchCache start(KeyValueStore store, String prefix, Function<KeyValue, ObjectNode> decoder, int historySize) {
+        if (historySize < 1) throw new IllegalArgumentException("historySize must be positive but was " + historySize);
+        WatchCache cache = new WatchCache(store, prefix, decoder, historySize);
         cache.load();
         return cache;
     }
@@ -194,7 +202,7 @@ public final class WatchCache implements WatchListener, AutoCloseable {
                 if (e.revision() <= revision) continue; // already loaded by the initial range
                 CacheEvent ce = apply(e);
                 history.addLast(ce);
-                if (history.size() > HISTORY) historyStart = history.removeFirst().revision();
+                if (history.size() > historySize) historyStart = history.removeFirst().revision();
                 revision = e.revision();
                 // Offered under the lock (a non-blocking queue insert), so that a watcher's bookmark
                 // revision never runs ahead of an event still on its way to it.

@@ -46,7 +46,9 @@ public final class SqliteStore implements KeyValueStore {
     private final Connection writer;
     private final ReadPool reads;
     private final WatchDispatcher dispatcher = new WatchDispatcher(this::currentRevision);
-    private final ReentrantLock writeLock = new ReentrantLock();
+    // Fair: each holder fsyncs anyway, and a writer looping on a virtual thread would otherwise barge
+    // ahead of parked waiters indefinitely.
+    private final ReentrantLock writeLock = new ReentrantLock(true);
     private volatile long currentRevision;
     private volatile long compactRevision;
     private volatile boolean closed;
@@ -225,8 +227,9 @@ public final class SqliteStore implements KeyValueStore {
             // Pinned while no write or compaction can run: the history up to registeredAt stays
             // readable however long the watch thread takes to get to it.
             ReadPool.pinSnapshot(snapshot);
-            replaying = true;
-            return dispatcher.register(prefix, after, listener, () -> history(snapshot, prefix, after, registeredAt));
+            Watch watch = dispatcher.register(prefix, after, listener, () -> history(snapshot, prefix, after, registeredAt));
+            replaying = true; // from here on the watch thread hands the connection back
+            return watch;
         } catch (SQLException e) {
             throw ReadPool.failed(e);
         } finally {
@@ -310,7 +313,7 @@ public final class SqliteStore implements KeyValueStore {
     }
 
     /** The smallest byte string above every key with this prefix; see {@link SqliteDialect} on 0xFF. */
-    static byte[] prefixEnd(String prefix) {
+    private static byte[] prefixEnd(String prefix) {
         byte[] bytes = prefix.getBytes(StandardCharsets.UTF_8);
         for (int i = bytes.length - 1; i >= 0; i--) {
             if (bytes[i] != (byte) 0xFF) {
