@@ -137,6 +137,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(422, "Invalid", message, d);
     }
 
+    /** 422 without field causes: a well-formed request that cannot be carried out (e.g. a failing JSON patch test). */
+    public static ApiException unprocessable(String message) {
+        return new ApiException(422, "Invalid", message, null);
+    }
+
     public static ApiException tooManyRequests(String message) {
         return new ApiException(429, "TooManyRequests", message, null);
     }

@@ -13,6 +13,9 @@ import dev.pier.apiserver.registry.ListOptions;
 import dev.pier.apiserver.registry.ResourceStore;
 import dev.pier.apiserver.registry.ResourceType;
 import dev.pier.apiserver.registry.WriteOptions;
+import dev.pier.apiserver.patch.PatchSchemas;
+import dev.pier.apiserver.patch.PatchType;
+import dev.pier.apiserver.patch.Patcher;
 
 import java.util.List;
 import java.util.Set;
@@ -73,10 +76,34 @@ final class ResourceHandler {
                     respondObject(call, type, store.delete(ns, name, options), 200);
                 }
             }
-            case "PATCH" -> throw ApiException.methodNotAllowed("PATCH", type.groupResource()
-                    + " (patch is not supported by Pier yet; use kubectl replace)");
+            case "PATCH" -> {
+                if (name.isEmpty()) throw ApiException.methodNotAllowed("PATCH", type.groupResource());
+                respondObject(call, type, patch(call, type, store, ns, name, status), 200);
+            }
             default -> throw ApiException.methodNotAllowed(call.method(), type.groupResource());
         }
+    }
+
+    /**
+     * Applies a JSON, merge or strategic merge patch in one guarded read-modify-write. A resourceVersion
+     * the patch sets must match the stored one (409 otherwise); a patch without one never conflicts.
+     */
+    private static ObjectNode patch(ApiCall call, ResourceType type, ResourceStore store, String ns, String name, boolean status) {
+        PatchType patchType = PatchType.of(call.header("Content-Type"));
+        if (patchType == PatchType.APPLY) {
+            throw ApiException.unsupportedMediaType(patchType.mediaType() + " (server-side apply is not supported by Pier yet)");
+        }
+        JsonNode patch = BodyDecoder.decodeTree("application/json", call.body());
+        WriteOptions options = writeOptions(call);
+        return store.guaranteedUpdate(ns, name, "", status, options, current -> {
+            ObjectNode patched = Patcher.apply(patchType, current, patch, PatchSchemas.of(type));
+            String rv = patched.path("metadata").path("resourceVersion").asText("");
+            if (!rv.isEmpty() && !rv.equals(current.path("metadata").path("resourceVersion").asText())) {
+                throw ApiException.modified(type.group(), type.resource(), name);
+            }
+            FieldValidation.check(call, type, patched);
+            return patched;
+        });
     }
 
     private static void requireNamespace(ResourceType type, String ns) {

@@ -212,9 +212,7 @@ public final class ResourceStore {
         bindNamespace(meta, namespace);
         String expected = meta.path("resourceVersion").asText("");
         if (statusOnly && !type.hasStatus()) throw ApiException.pathNotFound("status");
-        return guaranteedUpdate(namespace, name, expected, statusOnly, options, current -> statusOnly
-                ? withStatusOf(current, object)
-                : object.deepCopy());
+        return guaranteedUpdate(namespace, name, expected, statusOnly, options, current -> object.deepCopy());
     }
 
     /**
@@ -235,7 +233,8 @@ public final class ResourceStore {
                     && !expectedResourceVersion.equals(current.path("metadata").path("resourceVersion").asText())) {
                 throw ApiException.modified(type.group(), type.resource(), name);
             }
-            ObjectNode next = change.apply(current.deepCopy());
+            ObjectNode changed = change.apply(current.deepCopy());
+            ObjectNode next = statusUpdate ? withStatusOf(current, changed) : changed;
             carryOver(next, current, statusUpdate);
             if (next.equals(current)) return current; // nothing changed: no write, same resourceVersion
             List<FieldError> errors = new ArrayList<>(type.strategy().validateUpdate(next, current));

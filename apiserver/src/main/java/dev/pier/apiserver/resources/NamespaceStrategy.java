@@ -30,7 +30,11 @@ final class NamespaceStrategy implements ResourceStrategy, GracefulDeletion {
 
     @Override
     public void prepareForUpdate(ObjectNode object, ObjectNode old) {
-        if (old.has("spec")) object.set("spec", old.get("spec"));
+        // spec.finalizers may only shrink, and only once the namespace is terminating: that is how the
+        // namespace finalizer releases it (Kubernetes uses a /finalize subresource for the same step).
+        boolean releasing = old.path("metadata").hasNonNull("deletionTimestamp")
+                && object.path("spec").path("finalizers").size() < old.path("spec").path("finalizers").size();
+        if (!releasing && old.has("spec")) object.set("spec", old.get("spec"));
         Json.with(object, "metadata", "labels").put("kubernetes.io/metadata.name", old.path("metadata").path("name").asText());
     }
 
@@ -66,6 +70,6 @@ final class NamespaceStrategy implements ResourceStrategy, GracefulDeletion {
 
     @Override
     public boolean keepsUntilFinalized(ObjectNode marked) {
-        return true;
+        return !marked.path("spec").path("finalizers").isEmpty();
     }
 }
