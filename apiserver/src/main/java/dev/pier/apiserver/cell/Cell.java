@@ -2,6 +2,7 @@ package dev.pier.apiserver.cell;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.apiserver.auth.Authenticator;
+import dev.pier.apiserver.crd.CrdController;
 import dev.pier.apiserver.discovery.Discovery;
 import dev.pier.apiserver.discovery.OpenApi;
 import dev.pier.apiserver.errors.ApiException;
@@ -34,9 +35,8 @@ public final class Cell implements AutoCloseable {
 
     private final String name;
     private final KeyValueStore kv;
-    private final ResourceRegistry registry;
-    private final Discovery discovery;
-    private final OpenApi openApi;
+    private final ServedApi builtin;
+    private volatile ServedApi api;
     private final CertificateAuthority ca;
     private final Authenticator authenticator;
     private final Clock clock;
@@ -44,18 +44,17 @@ public final class Cell implements AutoCloseable {
     private final Map<ResourceType, WatchCache> caches = new ConcurrentHashMap<>();
     private final ResourceType namespaces;
     private NamespaceFinalizer finalizer;
+    private CrdController crds;
 
-    Cell(String name, KeyValueStore kv, ResourceRegistry registry, Discovery discovery, OpenApi openApi,
-         CertificateAuthority ca, Authenticator authenticator, Clock clock) {
+    Cell(String name, KeyValueStore kv, ServedApi builtin, CertificateAuthority ca, Authenticator authenticator, Clock clock) {
         this.name = name;
         this.kv = kv;
-        this.registry = registry;
-        this.discovery = discovery;
-        this.openApi = openApi;
+        this.builtin = builtin;
+        this.api = builtin;
         this.ca = ca;
         this.authenticator = authenticator;
         this.clock = clock;
-        this.namespaces = registry.find("", "v1", "namespaces").orElseThrow();
+        this.namespaces = builtin.registry().find("", "v1", "namespaces").orElseThrow();
     }
 
     /** Creates the system namespaces if missing and starts finishing namespaces marked for deletion. */
@@ -73,6 +72,7 @@ public final class Cell implements AutoCloseable {
             }
         }
         finalizer = NamespaceFinalizer.start(this);
+        crds = CrdController.start(this);
     }
 
     public String name() {
@@ -80,15 +80,33 @@ public final class Cell implements AutoCloseable {
     }
 
     public ResourceRegistry registry() {
-        return registry;
+        return api.registry();
     }
 
     public Discovery discovery() {
-        return discovery;
+        return api.discovery();
     }
 
     public OpenApi openApi() {
-        return openApi;
+        return api.openApi();
+    }
+
+    /** The built-in API every cell serves, without custom resources. */
+    public ServedApi builtinApi() {
+        return builtin;
+    }
+
+    /** Serves a new set of resources (the built-in ones plus the cell's custom resources). */
+    public void serve(ServedApi next) {
+        this.api = next;
+        // Custom resource versions that are no longer served (or were redefined) release their caches.
+        for (ResourceType t : List.copyOf(caches.keySet())) {
+            if (!next.registry().all().contains(t)) {
+                stores.remove(t);
+                WatchCache c = caches.remove(t);
+                if (c != null) c.close();
+            }
+        }
     }
 
     public CertificateAuthority certificateAuthority() {
@@ -111,7 +129,7 @@ public final class Cell implements AutoCloseable {
 
     /** The watch cache of a resource in this cell, started on first use. */
     public WatchCache cache(ResourceType type) {
-        return caches.computeIfAbsent(type, t -> WatchCache.start(kv, Keys.resourcePrefix(name, t), StoredObjects::decode));
+        return caches.computeIfAbsent(type, t -> WatchCache.start(kv, Keys.resourcePrefix(name, t), StoredObjects.decoder(t)));
     }
 
     private NamespaceGuard namespaceGuard() {
@@ -129,6 +147,7 @@ public final class Cell implements AutoCloseable {
     @Override
     public void close() {
         if (finalizer != null) finalizer.close();
+        if (crds != null) crds.close();
         caches.values().forEach(WatchCache::close);
     }
 }

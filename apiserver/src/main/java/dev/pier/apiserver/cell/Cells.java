@@ -3,11 +3,9 @@ package dev.pier.apiserver.cell;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.apiserver.auth.Authenticator;
 import dev.pier.apiserver.auth.TokenFile;
-import dev.pier.apiserver.discovery.Discovery;
-import dev.pier.apiserver.discovery.OpenApi;
+import dev.pier.apiserver.crd.CustomResources;
 import dev.pier.apiserver.meta.Json;
 import dev.pier.apiserver.registry.NameRule;
-import dev.pier.apiserver.registry.ResourceRegistry;
 import dev.pier.apiserver.resources.BuiltinResources;
 import dev.pier.pki.CertificateAuthority;
 import dev.pier.storage.KeyValue;
@@ -15,6 +13,7 @@ import dev.pier.storage.KeyValueStore;
 import dev.pier.storage.StorageException;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,9 +29,7 @@ public final class Cells implements AutoCloseable {
 
     private final KeyValueStore kv;
     private final Clock clock;
-    private final ResourceRegistry registry = BuiltinResources.registry();
-    private final Discovery discovery = new Discovery(registry);
-    private final OpenApi openApi = new OpenApi(registry);
+    private final ServedApi builtin = ServedApi.of(BuiltinResources.registry().plus(List.of(CustomResources.DEFINITIONS)));
     private final Map<String, Cell> cells = new ConcurrentHashMap<>();
     private final Map<String, TokenFile> tokens = new ConcurrentHashMap<>();
     private final Cell management;
@@ -71,7 +68,7 @@ public final class Cells implements AutoCloseable {
     private Cell open(String name) {
         return cells.computeIfAbsent(name, n -> {
             CertificateAuthority ca = loadOrCreateCa(n);
-            Cell cell = new Cell(n, kv, registry, discovery, openApi, ca, new Authenticator(ca, tokens(n)), clock);
+            Cell cell = new Cell(n, kv, builtin, ca, new Authenticator(ca, tokens(n)), clock);
             cell.start();
             return cell;
         });

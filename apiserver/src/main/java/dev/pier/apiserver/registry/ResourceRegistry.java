@@ -27,6 +27,14 @@ public final class ResourceRegistry {
         }
     }
 
+    /** This registry plus more types (a cell's custom resources). */
+    public ResourceRegistry plus(List<ResourceType> more) {
+        if (more.isEmpty()) return this;
+        List<ResourceType> all = new ArrayList<>(types);
+        all.addAll(more);
+        return new ResourceRegistry(all);
+    }
+
     public Optional<ResourceType> find(String group, String version, String resource) {
         return Optional.ofNullable(byPath.get(group + "/" + version + "/" + resource));
     }

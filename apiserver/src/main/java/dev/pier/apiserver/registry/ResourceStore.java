@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -41,6 +42,7 @@ public final class ResourceStore {
     private final NamespaceGuard namespaces;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private final Function<KeyValue, ObjectNode> decoder;
 
     public ResourceStore(KeyValueStore kv, String cell, ResourceType type, Supplier<WatchCache> cache,
                          NamespaceGuard namespaces, Clock clock) {
@@ -50,6 +52,7 @@ public final class ResourceStore {
         this.cache = cache;
         this.namespaces = namespaces;
         this.clock = clock;
+        this.decoder = StoredObjects.decoder(type);
     }
 
     public ResourceType type() {
@@ -92,7 +95,7 @@ public final class ResourceStore {
     // ---------------------------------------------------------------- read
 
     public ObjectNode get(String namespace, String name) {
-        return read(namespace, name).map(StoredObjects::decode)
+        return read(namespace, name).map(decoder)
                 .orElseThrow(() -> ApiException.notFound(type.group(), type.resource(), name));
     }
 
@@ -150,7 +153,7 @@ public final class ResourceStore {
                 for (int i = 0; i < kvs.size(); i++) {
                     KeyValue k = kvs.get(i);
                     if (byName != null && prefix.endsWith("/" + byName) && !k.key().equals(prefix)) continue;
-                    ObjectNode o = StoredObjects.decode(k);
+                    ObjectNode o = decoder.apply(k);
                     if (matches(o, options)) items.add(o);
                     if (limit > 0 && items.size() >= limit && (i + 1 < kvs.size() || more)) {
                         next = ContinueToken.encode(revision, kvs.get(i).key() + "\0");
@@ -228,7 +231,7 @@ public final class ResourceStore {
         for (int attempt = 0; ; attempt++) {
             KeyValue currentKv = read(namespace, name)
                     .orElseThrow(() -> ApiException.notFound(type.group(), type.resource(), name));
-            ObjectNode current = StoredObjects.decode(currentKv);
+            ObjectNode current = decoder.apply(currentKv);
             if (!expectedResourceVersion.isEmpty()
                     && !expectedResourceVersion.equals(current.path("metadata").path("resourceVersion").asText())) {
                 throw ApiException.modified(type.group(), type.resource(), name);
@@ -312,7 +315,7 @@ public final class ResourceStore {
         for (int attempt = 0; ; attempt++) {
             KeyValue currentKv = read(namespace, name)
                     .orElseThrow(() -> ApiException.notFound(type.group(), type.resource(), name));
-            ObjectNode current = StoredObjects.decode(currentKv);
+            ObjectNode current = decoder.apply(currentKv);
             JsonNode meta = current.path("metadata");
             if (!options.preconditionUid().isEmpty() && !options.preconditionUid().equals(meta.path("uid").asText())) {
                 throw ApiException.conflict(type.group(), type.resource(), name,
