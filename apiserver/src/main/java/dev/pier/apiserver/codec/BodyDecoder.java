@@ -65,10 +65,11 @@ public final class BodyDecoder {
         return o;
     }
 
-    /** Decodes any JSON or YAML body (patches, delete options). */
+    /** Decodes any JSON, YAML or protobuf body (patches, delete options); null when empty. */
     public static JsonNode decodeTree(String contentType, byte[] body) {
         if (body.length == 0) return null;
         String type = mediaType(contentType);
+        if (type.equals(PROTOBUF)) return decodeObject(contentType, body); // Helm sends DeleteOptions this way
         return type.contains("yaml") ? parse(YAML, body, "YAML") : parse(Json.MAPPER, body, "JSON");
     }
 
