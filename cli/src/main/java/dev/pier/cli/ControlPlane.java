@@ -7,6 +7,7 @@ import dev.pier.apiserver.cell.Cells;
 import dev.pier.pki.CertificateAuthority;
 import dev.pier.pki.IssuedCertificate;
 import dev.pier.pki.Kubeconfig;
+import dev.pier.storage.Compactor;
 import dev.pier.storage.KeyValueStore;
 import dev.pier.storage.etcd.EtcdStore;
 import dev.pier.storage.sqlite.SqliteStore;
@@ -33,14 +34,18 @@ import java.util.Set;
 final class ControlPlane implements AutoCloseable {
     private static final Duration ADMIN_CERT_VALIDITY = Duration.ofDays(365);
 
+    private static final Duration COMPACTION_INTERVAL = Duration.ofMinutes(5);
+
     private final ServerOptions options;
     private final KeyValueStore store;
+    private final Compactor compactor;
     private final Cells cells;
     private final ApiServer server;
 
-    private ControlPlane(ServerOptions options, KeyValueStore store, Cells cells, ApiServer server) {
+    private ControlPlane(ServerOptions options, KeyValueStore store, Compactor compactor, Cells cells, ApiServer server) {
         this.options = options;
         this.store = store;
+        this.compactor = compactor;
         this.cells = cells;
         this.server = server;
     }
@@ -54,7 +59,7 @@ final class ControlPlane implements AutoCloseable {
             CertificateAuthority ca = cells.management().certificateAuthority();
             IssuedCertificate serving = ca.issueServing("pier-apiserver", dnsNames(options), ipAddresses(options), Duration.ofDays(365));
             ApiServer server = ApiServer.start(cells, options.bind, options.port, serving, List.of(ca.certificate()));
-            ControlPlane cp = new ControlPlane(options, store, cells, server);
+            ControlPlane cp = new ControlPlane(options, store, Compactor.start(store, COMPACTION_INTERVAL), cells, server);
             cp.writeKubeconfig(cells.management(), "", options.dataDir.resolve("kubeconfig"));
             return cp;
         } catch (RuntimeException | IOException e) {
@@ -158,6 +163,7 @@ final class ControlPlane implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        compactor.close();
         cells.close();
         store.close();
     }
