@@ -72,7 +72,8 @@ final class CustomResourceStrategy implements ResourceStrategy {
     }
 
     /** The version's OpenAPI schema, for the OpenAPI documents. */
-    JsonNode openApiSchema() {
+    @Override
+    public JsonNode openApiSchema() {
         return rawSchema;
     }
 

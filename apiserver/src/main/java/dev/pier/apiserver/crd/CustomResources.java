@@ -38,6 +38,6 @@ public final class CustomResources {
 
     /** The CRD's OpenAPI schema of a served type, or null for built-in types. */
     public static JsonNode openApiSchema(ResourceType type) {
-        return type.strategy() instanceof CustomResourceStrategy c ? c.openApiSchema() : null;
+        return type.strategy().openApiSchema();
     }
 }

@@ -23,7 +23,7 @@ import java.util.regex.PatternSyntaxException;
  * <p>Design: three recursive walks over (value, schema) pairs. The root's apiVersion, kind and metadata
  * are left to the generic store, as Kubernetes does.
  */
-final class StructuralSchema {
+public final class StructuralSchema {
     private static final Set<String> ROOT_FIELDS = Set.of("apiVersion", "kind", "metadata");
 
     private final JsonNode root;
@@ -32,10 +32,20 @@ final class StructuralSchema {
         this.root = root == null || root.isMissingNode() ? null : root;
     }
 
-    /** Removes fields the schema does not define (unless it preserves unknown fields there). */
-    void prune(ObjectNode object) {
-        if (root == null) return;
-        pruneObject(object, root, true);
+    /**
+     * Removes fields the schema does not define (unless it preserves unknown fields there).
+     *
+     * @return the removed fields' paths, as strict field validation reports them ({@code spec.foo})
+     */
+    List<String> prune(ObjectNode object) {
+        List<String> pruned = new ArrayList<>();
+        if (root != null) pruneObject(object, root, true, "", pruned);
+        return pruned;
+    }
+
+    /** Prunes an object by a CRD version's schema; see {@link #prune(ObjectNode)}. */
+    public static List<String> prune(JsonNode openApiSchema, ObjectNode object) {
+        return new StructuralSchema(openApiSchema).prune(object);
     }
 
     /** Fills in {@code default} values for missing fields. */
@@ -63,7 +73,7 @@ final class StructuralSchema {
 
     // ------------------------------------------------------------------ pruning
 
-    private static void pruneObject(ObjectNode object, JsonNode schema, boolean isRoot) {
+    private static void pruneObject(ObjectNode object, JsonNode schema, boolean isRoot, String path, List<String> pruned) {
         boolean preserve = schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
         JsonNode properties = schema.path("properties");
         JsonNode additional = schema.path("additionalProperties");
@@ -72,21 +82,25 @@ final class StructuralSchema {
             if (isRoot && ROOT_FIELDS.contains(e.getKey())) continue;
             JsonNode child = properties.path(e.getKey());
             if (child.isMissingNode() && additional.isObject()) child = additional;
+            String childPath = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
             if (child.isMissingNode()) {
-                if (!preserve && !additional.asBoolean(false)) it.remove();
+                if (!preserve && !additional.asBoolean(false)) {
+                    it.remove();
+                    pruned.add(childPath);
+                }
                 continue;
             }
-            prune(e.getValue(), child);
+            prune(e.getValue(), child, childPath, pruned);
         }
     }
 
-    private static void prune(JsonNode value, JsonNode schema) {
+    private static void prune(JsonNode value, JsonNode schema, String path, List<String> pruned) {
         if (schema.path("x-kubernetes-embedded-resource").asBoolean(false) && value instanceof ObjectNode o) {
-            pruneObject(o, schema, true);
+            pruneObject(o, schema, true, path, pruned);
         } else if (value instanceof ObjectNode o) {
-            pruneObject(o, schema, false);
+            pruneObject(o, schema, false, path, pruned);
         } else if (value instanceof ArrayNode a && schema.has("items")) {
-            for (JsonNode item : a) prune(item, schema.get("items"));
+            for (int i = 0; i < a.size(); i++) prune(a.get(i), schema.get("items"), path + "[" + i + "]", pruned);
         }
     }
 

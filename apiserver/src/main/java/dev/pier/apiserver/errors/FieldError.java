@@ -11,6 +11,7 @@ public record FieldError(Type type, FieldPath field, Object badValue, String det
         REQUIRED("FieldValueRequired", "Required value"),
         INVALID("FieldValueInvalid", "Invalid value"),
         NOT_SUPPORTED("FieldValueNotSupported", "Unsupported value"),
+        NOT_FOUND("FieldValueNotFound", "Not found"),
         DUPLICATE("FieldValueDuplicate", "Duplicate value"),
         FORBIDDEN("FieldValueForbidden", "Forbidden"),
         TOO_LONG("FieldValueTooLong", "Too long"),
@@ -38,6 +39,11 @@ public record FieldError(Type type, FieldPath field, Object badValue, String det
                 "supported values: " + String.join(", ", allowed.stream().map(v -> "\"" + v + "\"").toList()));
     }
 
+    /** A reference to something that does not exist, e.g. a volume mount naming no volume. */
+    public static FieldError notFound(FieldPath field, Object value) {
+        return new FieldError(Type.NOT_FOUND, field, value, "");
+    }
+
     public static FieldError duplicate(FieldPath field, Object value) {
         return new FieldError(Type.DUPLICATE, field, value, "");
     }
@@ -57,7 +63,8 @@ public record FieldError(Type type, FieldPath field, Object badValue, String det
     /** The message kubectl prints after the field, e.g. {@code Required value} or {@code Invalid value: "x": detail}. */
     public String message() {
         StringBuilder sb = new StringBuilder(type.text);
-        if (type == Type.INVALID || type == Type.NOT_SUPPORTED || type == Type.DUPLICATE || type == Type.TYPE_INVALID) {
+        if (type == Type.INVALID || type == Type.NOT_SUPPORTED || type == Type.DUPLICATE || type == Type.TYPE_INVALID
+                || type == Type.NOT_FOUND) {
             sb.append(": ").append(renderValue(badValue));
         }
         if (detail != null && !detail.isEmpty()) sb.append(": ").append(detail);

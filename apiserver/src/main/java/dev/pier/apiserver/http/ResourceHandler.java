@@ -78,7 +78,15 @@ final class ResourceHandler {
             }
             case "PATCH" -> {
                 if (name.isEmpty()) throw ApiException.methodNotAllowed("PATCH", type.groupResource());
-                respondObject(call, type, patch(call, type, store, ns, name, status), 200);
+                if (PatchType.of(call.header("Content-Type")) == PatchType.APPLY) { // server-side apply
+                    var applied = dev.pier.apiserver.apply.ServerSideApply.apply(type, store, ns, name, status,
+                            call.query("fieldManager"), call.query("force"), writeOptions(call), call.body(),
+                            config -> FieldValidation.check(call, type, config));
+                    if (applied.failure() != null) Responses.json(call, applied.code(), applied.failure());
+                    else respondObject(call, type, applied.object(), applied.code());
+                } else {
+                    respondObject(call, type, patch(call, type, store, ns, name, status), 200);
+                }
             }
             default -> throw ApiException.methodNotAllowed(call.method(), type.groupResource());
         }
@@ -90,9 +98,6 @@ final class ResourceHandler {
      */
     private static ObjectNode patch(ApiCall call, ResourceType type, ResourceStore store, String ns, String name, boolean status) {
         PatchType patchType = PatchType.of(call.header("Content-Type"));
-        if (patchType == PatchType.APPLY) {
-            throw ApiException.unsupportedMediaType(patchType.mediaType() + " (server-side apply is not supported by Pier yet)");
-        }
         JsonNode patch = BodyDecoder.decodeTree("application/json", call.body());
         WriteOptions options = writeOptions(call);
         return store.guaranteedUpdate(ns, name, "", status, options, current -> {
@@ -166,6 +171,7 @@ final class ResourceHandler {
         }
         String manager = orEmpty(call.query("fieldManager"));
         if (manager.length() > 128) throw ApiException.badRequest("fieldManager: Too long: may not be longer than 128");
+        if (manager.isEmpty()) manager = dev.pier.apiserver.apply.FieldManager.managerFromUserAgent(call.header("User-Agent"));
         return new WriteOptions(!dryRun.isEmpty(), manager, validation);
     }
 

@@ -74,20 +74,23 @@ public final class ResourceStore {
         meta.remove(List.of("resourceVersion", "selfLink", "deletionTimestamp", "deletionGracePeriodSeconds"));
         if (type.strategy().tracksGeneration()) meta.put("generation", 1);
         else meta.remove("generation");
-        if (type.hasStatus()) object.remove("status");
+        if (type.strategy().resetsStatusOnCreate()) object.remove("status");
         type.strategy().prepareForCreate(object);
+        dev.pier.apiserver.apply.FieldManager.recordCreate(type, object, options, clock); // managedFields
 
         List<FieldError> errors = new ArrayList<>(type.strategy().validate(object));
         errors.addAll(ObjectMetaRules.validate(object, type.strategy().nameRule()));
         if (!errors.isEmpty()) throw ApiException.invalid(type.group(), type.kind(), name, errors);
         if (type.namespaced()) namespaces.checkWritable(meta.path("namespace").asText());
 
+        Runnable unallocate = type.strategy().allocator().allocate(kv, cell, object, null, options.dryRun());
         if (options.dryRun()) return object;
         try {
             KeyValue created = kv.create(key(meta.path("namespace").asText(""), name), StoredObjects.encode(object));
             meta.put("resourceVersion", Long.toString(created.modRevision()));
             return object;
         } catch (StorageException e) {
+            unallocate.run();
             throw translate(e, name);
         }
     }
@@ -239,20 +242,27 @@ public final class ResourceStore {
             ObjectNode changed = change.apply(current.deepCopy());
             ObjectNode next = statusUpdate ? withStatusOf(current, changed) : changed;
             carryOver(next, current, statusUpdate);
+            dev.pier.apiserver.apply.FieldManager.recordUpdate(type, current, next, statusUpdate, options, clock); // managedFields
             if (next.equals(current)) return current; // nothing changed: no write, same resourceVersion
             List<FieldError> errors = new ArrayList<>(type.strategy().validateUpdate(next, current));
             errors.addAll(ObjectMetaRules.validate(next, NameRule.PATH_SEGMENT));
             if (!errors.isEmpty()) throw ApiException.invalid(type.group(), type.kind(), name, errors);
+            Allocator allocator = type.strategy().allocator();
+            Runnable unallocate = allocator.allocate(kv, cell, next, current, options.dryRun());
             if (options.dryRun()) return next;
             try {
                 if (isFinalized(next)) {
                     kv.delete(currentKv.key(), currentKv.modRevision());
+                    unallocate.run();
+                    allocator.release(kv, cell, current, null);
                     return next;
                 }
                 KeyValue written = kv.update(currentKv.key(), currentKv.modRevision(), StoredObjects.encode(next));
+                allocator.release(kv, cell, current, next);
                 next.withObject("metadata").put("resourceVersion", Long.toString(written.modRevision()));
                 return next;
             } catch (StorageException e) {
+                unallocate.run();
                 boolean retry = e.code() == StorageException.Code.CONFLICT && expectedResourceVersion.isEmpty()
                         && attempt < MAX_CONFLICT_RETRIES;
                 if (!retry) throw translate(e, name);
@@ -280,9 +290,11 @@ public final class ResourceStore {
         }
         type.strategy().prepareForUpdate(next, current);
         if (type.strategy().tracksGeneration()) {
+            // Written as the same JSON number type as the stored one, so an unchanged object compares equal.
             long generation = old.path("generation").asLong(1);
-            if (!specOf(next).equals(specOf(current))) generation++;
-            meta.put("generation", generation);
+            if (!specOf(next).equals(specOf(current))) meta.put("generation", generation + 1);
+            else if (old.has("generation")) meta.set("generation", old.get("generation"));
+            else meta.put("generation", 1);
         }
     }
 
@@ -347,6 +359,7 @@ public final class ResourceStore {
                 }
                 if (options.dryRun()) return current;
                 kv.delete(currentKv.key(), currentKv.modRevision());
+                type.strategy().allocator().release(kv, cell, current, null);
                 return current;
             } catch (StorageException e) {
                 if (e.code() != StorageException.Code.CONFLICT || attempt >= MAX_CONFLICT_RETRIES) throw translate(e, name);

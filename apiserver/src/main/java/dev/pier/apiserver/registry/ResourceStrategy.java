@@ -1,5 +1,6 @@
 package dev.pier.apiserver.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.apiserver.errors.FieldError;
 import dev.pier.apiserver.table.TableConvertor;
@@ -39,6 +40,15 @@ public interface ResourceStrategy {
         return false;
     }
 
+    /**
+     * Whether a create drops the status the client sent (so only the status subresource ever sets it).
+     * Kubernetes does so for every kind with a status subresource except a few, such as Nodes, whose
+     * kubelet registers them with their status.
+     */
+    default boolean resetsStatusOnCreate() {
+        return hasStatusSubresource();
+    }
+
     /** Whether metadata.generation counts changes of everything outside metadata and status. */
     default boolean tracksGeneration() {
         return hasStatusSubresource();
@@ -47,6 +57,22 @@ public interface ResourceStrategy {
     /** How the object's name is checked. */
     default NameRule nameRule() {
         return NameRule.DNS_SUBDOMAIN;
+    }
+
+    /**
+     * Values this kind reserves across the cell (a Service's cluster IP and node ports); the store runs the
+     * allocator after validation and around writes and deletes. Most kinds reserve nothing.
+     */
+    default Allocator allocator() {
+        return Allocator.NONE;
+    }
+
+    /**
+     * The kind's OpenAPI v3 schema when the kind defines its own (custom resources carry their CRD's);
+     * null for built-in kinds, whose schemas come from the shared schema catalog.
+     */
+    default JsonNode openApiSchema() {
+        return null;
     }
 
     /** Table columns for {@code kubectl get}. */

@@ -3,6 +3,29 @@ package dev.pier.apiserver.resources;
 import dev.pier.apiserver.registry.ResourceRegistry;
 import dev.pier.apiserver.registry.ResourceStrategy;
 import dev.pier.apiserver.registry.ResourceType;
+import dev.pier.apiserver.resources.apps.ControllerRevisionStrategy;
+import dev.pier.apiserver.resources.apps.DaemonSetStrategy;
+import dev.pier.apiserver.resources.apps.DeploymentStrategy;
+import dev.pier.apiserver.resources.apps.ReplicaSetStrategy;
+import dev.pier.apiserver.resources.apps.StatefulSetStrategy;
+import dev.pier.apiserver.resources.batch.CronJobStrategy;
+import dev.pier.apiserver.resources.batch.JobStrategy;
+import dev.pier.apiserver.resources.coordination.LeaseStrategy;
+import dev.pier.apiserver.resources.core.ConfigMapStrategy;
+import dev.pier.apiserver.resources.core.CoreKinds;
+import dev.pier.apiserver.resources.core.EndpointsStrategy;
+import dev.pier.apiserver.resources.core.EventStrategy;
+import dev.pier.apiserver.resources.core.NodeStrategy;
+import dev.pier.apiserver.resources.core.PersistentVolumeClaimStrategy;
+import dev.pier.apiserver.resources.core.PersistentVolumeStrategy;
+import dev.pier.apiserver.resources.core.PodStrategy;
+import dev.pier.apiserver.resources.core.SecretStrategy;
+import dev.pier.apiserver.resources.core.ServiceStrategy;
+import dev.pier.apiserver.resources.discovery.EndpointSliceStrategy;
+import dev.pier.apiserver.resources.events.EventsV1Strategy;
+import dev.pier.apiserver.resources.policy.PodDisruptionBudgetStrategy;
+import dev.pier.apiserver.resources.rbac.RbacStrategies;
+import dev.pier.apiserver.resources.storage.StorageClassStrategy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,38 +43,38 @@ public final class BuiltinResources {
     public static ResourceRegistry registry() {
         List<ResourceType> t = new ArrayList<>();
         // core/v1
-        t.add(ns("", "v1", "pods", "Pod", List.of("po"), ALL, CoreStrategies.PODS));
-        t.add(ns("", "v1", "services", "Service", List.of("svc"), ALL, CoreStrategies.SERVICES));
-        t.add(ns("", "v1", "endpoints", "Endpoints", List.of("ep"), List.of(), CoreStrategies.ENDPOINTS));
-        t.add(ns("", "v1", "configmaps", "ConfigMap", List.of("cm"), List.of(), CoreStrategies.CONFIGMAPS));
-        t.add(ns("", "v1", "secrets", "Secret", List.of(), List.of(), CoreStrategies.SECRETS));
-        t.add(ns("", "v1", "serviceaccounts", "ServiceAccount", List.of("sa"), List.of(), CoreStrategies.SERVICEACCOUNTS));
-        t.add(ns("", "v1", "events", "Event", List.of("ev"), List.of(), CoreStrategies.EVENTS));
-        t.add(ns("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", List.of("pvc"), List.of(), CoreStrategies.PVCS));
-        t.add(ns("", "v1", "limitranges", "LimitRange", List.of("limits"), List.of(), CoreStrategies.LIMITRANGES));
-        t.add(ns("", "v1", "resourcequotas", "ResourceQuota", List.of("quota"), List.of(), CoreStrategies.RESOURCEQUOTAS));
-        t.add(cluster("", "v1", "namespaces", "Namespace", List.of("ns"), List.of(), CoreStrategies.NAMESPACES));
-        t.add(cluster("", "v1", "nodes", "Node", List.of("no"), List.of(), CoreStrategies.NODES));
-        t.add(cluster("", "v1", "persistentvolumes", "PersistentVolume", List.of("pv"), List.of(), CoreStrategies.PVS));
+        t.add(ns("", "v1", "pods", "Pod", List.of("po"), ALL, new PodStrategy()));
+        t.add(ns("", "v1", "services", "Service", List.of("svc"), ALL, new ServiceStrategy()));
+        t.add(ns("", "v1", "endpoints", "Endpoints", List.of("ep"), List.of(), new EndpointsStrategy()));
+        t.add(ns("", "v1", "configmaps", "ConfigMap", List.of("cm"), List.of(), new ConfigMapStrategy()));
+        t.add(ns("", "v1", "secrets", "Secret", List.of(), List.of(), new SecretStrategy()));
+        t.add(ns("", "v1", "serviceaccounts", "ServiceAccount", List.of("sa"), List.of(), CoreKinds.SERVICE_ACCOUNTS));
+        t.add(ns("", "v1", "events", "Event", List.of("ev"), List.of(), new EventStrategy()));
+        t.add(ns("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", List.of("pvc"), List.of(), new PersistentVolumeClaimStrategy()));
+        t.add(ns("", "v1", "limitranges", "LimitRange", List.of("limits"), List.of(), CoreKinds.LIMIT_RANGES));
+        t.add(ns("", "v1", "resourcequotas", "ResourceQuota", List.of("quota"), List.of(), CoreKinds.RESOURCE_QUOTAS));
+        t.add(cluster("", "v1", "namespaces", "Namespace", List.of("ns"), List.of(), new NamespaceStrategy()));
+        t.add(cluster("", "v1", "nodes", "Node", List.of("no"), List.of(), new NodeStrategy()));
+        t.add(cluster("", "v1", "persistentvolumes", "PersistentVolume", List.of("pv"), List.of(), new PersistentVolumeStrategy()));
         // apps/v1
-        t.add(ns("apps", "v1", "deployments", "Deployment", List.of("deploy"), ALL, AppsStrategies.DEPLOYMENTS));
-        t.add(ns("apps", "v1", "replicasets", "ReplicaSet", List.of("rs"), ALL, AppsStrategies.REPLICASETS));
-        t.add(ns("apps", "v1", "statefulsets", "StatefulSet", List.of("sts"), ALL, AppsStrategies.STATEFULSETS));
-        t.add(ns("apps", "v1", "daemonsets", "DaemonSet", List.of("ds"), ALL, AppsStrategies.DAEMONSETS));
-        t.add(ns("apps", "v1", "controllerrevisions", "ControllerRevision", List.of(), List.of(), AppsStrategies.CONTROLLERREVISIONS));
+        t.add(ns("apps", "v1", "deployments", "Deployment", List.of("deploy"), ALL, new DeploymentStrategy()));
+        t.add(ns("apps", "v1", "replicasets", "ReplicaSet", List.of("rs"), ALL, new ReplicaSetStrategy()));
+        t.add(ns("apps", "v1", "statefulsets", "StatefulSet", List.of("sts"), ALL, new StatefulSetStrategy()));
+        t.add(ns("apps", "v1", "daemonsets", "DaemonSet", List.of("ds"), ALL, new DaemonSetStrategy()));
+        t.add(ns("apps", "v1", "controllerrevisions", "ControllerRevision", List.of(), List.of(), new ControllerRevisionStrategy()));
         // batch/v1
-        t.add(ns("batch", "v1", "jobs", "Job", List.of(), ALL, BatchStrategies.JOBS));
-        t.add(ns("batch", "v1", "cronjobs", "CronJob", List.of("cj"), ALL, BatchStrategies.CRONJOBS));
+        t.add(ns("batch", "v1", "jobs", "Job", List.of(), ALL, new JobStrategy()));
+        t.add(ns("batch", "v1", "cronjobs", "CronJob", List.of("cj"), ALL, new CronJobStrategy()));
         // others
-        t.add(ns("coordination.k8s.io", "v1", "leases", "Lease", List.of(), List.of(), OtherStrategies.LEASES));
-        t.add(ns("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", List.of(), List.of(), OtherStrategies.ENDPOINTSLICES));
-        t.add(cluster("storage.k8s.io", "v1", "storageclasses", "StorageClass", List.of("sc"), List.of(), OtherStrategies.STORAGECLASSES));
-        t.add(ns("events.k8s.io", "v1", "events", "Event", List.of("ev"), List.of(), OtherStrategies.EVENTS));
-        t.add(ns("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", List.of("pdb"), List.of(), OtherStrategies.PDBS));
-        t.add(ns("rbac.authorization.k8s.io", "v1", "roles", "Role", List.of(), List.of(), OtherStrategies.ROLES));
-        t.add(ns("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", List.of(), List.of(), OtherStrategies.ROLEBINDINGS));
-        t.add(cluster("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", List.of(), List.of(), OtherStrategies.CLUSTERROLES));
-        t.add(cluster("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", List.of(), List.of(), OtherStrategies.CLUSTERROLEBINDINGS));
+        t.add(ns("coordination.k8s.io", "v1", "leases", "Lease", List.of(), List.of(), LeaseStrategy.LEASES));
+        t.add(ns("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", List.of(), List.of(), new EndpointSliceStrategy()));
+        t.add(cluster("storage.k8s.io", "v1", "storageclasses", "StorageClass", List.of("sc"), List.of(), new StorageClassStrategy()));
+        t.add(ns("events.k8s.io", "v1", "events", "Event", List.of("ev"), List.of(), new EventsV1Strategy()));
+        t.add(ns("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", List.of("pdb"), List.of(), new PodDisruptionBudgetStrategy()));
+        t.add(ns("rbac.authorization.k8s.io", "v1", "roles", "Role", List.of(), List.of(), RbacStrategies.ROLES));
+        t.add(ns("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", List.of(), List.of(), RbacStrategies.ROLE_BINDINGS));
+        t.add(cluster("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", List.of(), List.of(), RbacStrategies.CLUSTER_ROLES));
+        t.add(cluster("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", List.of(), List.of(), RbacStrategies.CLUSTER_ROLE_BINDINGS));
         return new ResourceRegistry(t);
     }
 

@@ -6,30 +6,39 @@ import dev.pier.apiserver.registry.NameRule;
 import dev.pier.apiserver.registry.ResourceStrategy;
 import dev.pier.apiserver.table.TableConvertor;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * A strategy assembled from parts, for kinds whose rules are a few functions: a status subresource or
- * not, a name rule, defaults, a validator, table columns and field selectors.
+ * not, a name rule, defaults (on every write, and once on create), a validator (plus checks that only
+ * apply to updates, such as immutable fields), table columns and field selectors.
  * Kinds with more to say implement {@link ResourceStrategy} themselves.
  */
 public final class KindStrategy implements ResourceStrategy {
     private final boolean status;
     private final NameRule nameRule;
+    private final Boolean generation;
     private final Consumer<ObjectNode> defaults;
+    private final Consumer<ObjectNode> createDefaults;
     private final Function<ObjectNode, List<FieldError>> validator;
+    private final BiFunction<ObjectNode, ObjectNode, List<FieldError>> updateValidator;
     private final TableConvertor table;
     private final Map<String, Function<ObjectNode, String>> fieldSelectors;
 
     private KindStrategy(Builder b) {
         this.status = b.status;
         this.nameRule = b.nameRule;
+        this.generation = b.generation;
         this.defaults = b.defaults;
+        this.createDefaults = b.createDefaults;
         this.validator = b.validator;
+        this.updateValidator = b.updateValidator;
         this.table = b.table;
         this.fieldSelectors = Map.copyOf(b.fieldSelectors);
     }
@@ -41,6 +50,7 @@ public final class KindStrategy implements ResourceStrategy {
     @Override
     public void prepareForCreate(ObjectNode object) {
         defaults.accept(object);
+        createDefaults.accept(object);
     }
 
     @Override
@@ -54,8 +64,20 @@ public final class KindStrategy implements ResourceStrategy {
     }
 
     @Override
+    public List<FieldError> validateUpdate(ObjectNode object, ObjectNode old) {
+        List<FieldError> errors = new ArrayList<>(updateValidator.apply(object, old));
+        errors.addAll(validator.apply(object));
+        return errors;
+    }
+
+    @Override
     public boolean hasStatusSubresource() {
         return status;
+    }
+
+    @Override
+    public boolean tracksGeneration() {
+        return generation != null ? generation : status;
     }
 
     @Override
@@ -76,8 +98,11 @@ public final class KindStrategy implements ResourceStrategy {
     public static final class Builder {
         private boolean status;
         private NameRule nameRule = NameRule.DNS_SUBDOMAIN;
+        private Boolean generation;
         private Consumer<ObjectNode> defaults = o -> { };
+        private Consumer<ObjectNode> createDefaults = o -> { };
         private Function<ObjectNode, List<FieldError>> validator = o -> List.of();
+        private BiFunction<ObjectNode, ObjectNode, List<FieldError>> updateValidator = (o, old) -> List.of();
         private TableConvertor table = TableConvertor.NAME_AND_AGE;
         private final Map<String, Function<ObjectNode, String>> fieldSelectors = new LinkedHashMap<>();
 
@@ -89,6 +114,12 @@ public final class KindStrategy implements ResourceStrategy {
             return this;
         }
 
+        /** Whether metadata.generation is kept; by default it is when the kind has a status subresource. */
+        public Builder generation(boolean tracked) {
+            this.generation = tracked;
+            return this;
+        }
+
         public Builder names(NameRule rule) {
             this.nameRule = rule;
             return this;
@@ -96,6 +127,18 @@ public final class KindStrategy implements ResourceStrategy {
 
         public Builder defaults(Consumer<ObjectNode> d) {
             this.defaults = d;
+            return this;
+        }
+
+        /** Defaults applied once, on create only (e.g. an initial status), after {@link #defaults}. */
+        public Builder createDefaults(Consumer<ObjectNode> d) {
+            this.createDefaults = d;
+            return this;
+        }
+
+        /** Checks that only apply to updates (new object, old object), run before the {@link #validator}. */
+        public Builder updateValidator(BiFunction<ObjectNode, ObjectNode, List<FieldError>> v) {
+            this.updateValidator = v;
             return this;
         }
 

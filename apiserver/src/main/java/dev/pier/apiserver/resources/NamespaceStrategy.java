@@ -60,7 +60,8 @@ final class NamespaceStrategy implements ResourceStrategy, GracefulDeletion {
 
     @Override
     public Map<String, Function<ObjectNode, String>> fieldSelectors() {
-        return Map.of("status.phase", o -> Json.text(o, "status.phase"));
+        // "name" is a historical alias of metadata.name that Kubernetes keeps for compatibility.
+        return Map.of("status.phase", o -> Json.text(o, "status.phase"), "name", o -> o.path("metadata").path("name").asText());
     }
 
     @Override

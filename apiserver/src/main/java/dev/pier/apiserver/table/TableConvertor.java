@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Turns objects into {@code meta.k8s.io/v1} Table rows. Every table starts with NAME; most end with AGE.
- * Built once per kind with {@link #builder()}.
+ * Turns objects into {@code meta.k8s.io/v1} Table rows. Tables start with NAME (Events put it last, shown
+ * only with {@code -o wide}); most have AGE. Built once per kind with {@link #builder()}.
  */
 public final class TableConvertor {
     /** The columns Kubernetes shows for kinds without their own: NAME and AGE. */
@@ -66,11 +66,20 @@ public final class TableConvertor {
     }
 
     public static final class Builder {
+        private static final String NAME_DESCRIPTION = "Name must be unique within a namespace. Is required when creating "
+                + "resources, although some resources may allow a client to request the generation of an appropriate name "
+                + "automatically. Name is primarily intended for creation idempotence and configuration definition. "
+                + "Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names";
+        private static final String AGE_DESCRIPTION = "CreationTimestamp is a timestamp representing the server time when "
+                + "this object was created. It is not guaranteed to be set in happens-before order across separate operations. "
+                + "Clients may not set this value. It is represented in RFC3339 form and is in UTC.";
+
         private final List<Column> columns = new ArrayList<>();
+        private Function<ObjectNode, Object> nameCell = o -> o.path("metadata").path("name").asText();
+        private int namePriority = 0;
+        private boolean nameLast;
 
         private Builder() {
-            columns.add(new Column("Name", "string", "name",
-                    "Name must be unique within a namespace.", 0, o -> o.path("metadata").path("name").asText()));
         }
 
         /** A string column shown by default. */
@@ -88,14 +97,40 @@ public final class TableConvertor {
             return this;
         }
 
+        /** An integer column shown by default (kubectl right-aligns nothing, but clients sort by type). */
+        public Builder integer(String name, Function<ObjectNode, Object> cell) {
+            return column(name, "integer", 0, cell);
+        }
+
         public Builder age() {
-            columns.add(new Column("Age", "string", "", "Time since creation", 0,
+            columns.add(new Column("Age", "string", "", AGE_DESCRIPTION, 0,
                     o -> Ages.since(o.path("metadata").path("creationTimestamp").asText(null))));
             return this;
         }
 
+        /** Replaces what the NAME cell shows (e.g. StorageClass's {@code standard (default)}); its definition stays. */
+        public Builder nameCell(Function<ObjectNode, Object> cell) {
+            this.nameCell = cell;
+            return this;
+        }
+
+        /**
+         * Moves the Name column after all others with the given priority, as Kubernetes does for Events
+         * (LAST SEEN, TYPE, REASON, OBJECT, MESSAGE, and NAME only with {@code -o wide}).
+         */
+        public Builder nameLast(int priority) {
+            this.nameLast = true;
+            this.namePriority = priority;
+            return this;
+        }
+
         public TableConvertor build() {
-            return new TableConvertor(columns);
+            Column name = new Column("Name", "string", "name", NAME_DESCRIPTION, namePriority, nameCell);
+            List<Column> all = new ArrayList<>(columns.size() + 1);
+            if (!nameLast) all.add(name);
+            all.addAll(columns);
+            if (nameLast) all.add(name);
+            return new TableConvertor(all);
         }
     }
 }

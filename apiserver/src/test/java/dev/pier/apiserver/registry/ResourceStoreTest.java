@@ -139,6 +139,15 @@ class ResourceStoreTest {
         ObjectNode v1 = cms.create("default", configMap("same", Map.of()), WriteOptions.defaults());
         ObjectNode again = cms.update("default", "same", v1.deepCopy(), false, WriteOptions.defaults());
         assertThat(again.path("metadata").path("resourceVersion")).isEqualTo(v1.path("metadata").path("resourceVersion"));
+
+        // also for kinds with a generation, after it has been bumped once
+        ResourceStore deploys = store("apps", "deployments");
+        ObjectNode d = deploys.create("default", deployment("same"), WriteOptions.defaults());
+        d.withObject("spec").put("replicas", 2);
+        ObjectNode d2 = deploys.update("default", "same", d, false, WriteOptions.defaults());
+        ObjectNode d3 = deploys.update("default", "same", d2.deepCopy(), false, WriteOptions.defaults());
+        assertThat(d3.path("metadata").path("resourceVersion")).isEqualTo(d2.path("metadata").path("resourceVersion"));
+        assertThat(d3.path("metadata").path("generation").asLong()).isEqualTo(2);
     }
 
     @Test
