@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.apiserver.errors.FieldError;
 import dev.pier.apiserver.registry.ResourceStrategy;
+import dev.pier.apiserver.registry.ScaleSubresource;
 import dev.pier.apiserver.table.TableConvertor;
 
 import java.util.List;
@@ -77,8 +78,12 @@ final class CustomResourceStrategy implements ResourceStrategy {
         return rawSchema;
     }
 
-    /** The scale subresource's paths, or a missing node. */
-    JsonNode scale() {
-        return scale;
+    @Override
+    public ScaleSubresource scale() {
+        if (!scale.isObject()) return null;
+        String selectorPath = scale.path("labelSelectorPath").asText("");
+        return new ScaleSubresource(scale.path("specReplicasPath").asText(".spec.replicas"),
+                scale.path("statusReplicasPath").asText(".status.replicas"),
+                o -> ScaleSubresource.text(o, selectorPath));
     }
 }

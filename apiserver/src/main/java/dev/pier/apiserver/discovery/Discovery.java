@@ -84,7 +84,13 @@ public final class Discovery {
                 s.put("name", t.resource() + "/" + sub);
                 s.put("singularName", "");
                 s.put("namespaced", t.namespaced());
-                s.put("kind", t.kind());
+                if (sub.equals("scale")) {
+                    s.put("group", "autoscaling");
+                    s.put("version", "v1");
+                    s.put("kind", "Scale");
+                } else {
+                    s.put("kind", t.kind());
+                }
                 strings(s.putArray("verbs"), List.of("get", "patch", "update"));
             }
         }
@@ -92,7 +98,10 @@ public final class Discovery {
     }
 
     private static List<String> subresources(ResourceType t) {
-        return t.hasStatus() ? List.of("status") : List.of();
+        List<String> subs = new java.util.ArrayList<>(2);
+        if (t.hasStatus()) subs.add("status");
+        if (t.strategy().scale() != null) subs.add("scale");
+        return subs;
     }
 
     private ObjectNode buildApiVersions() {
@@ -155,7 +164,7 @@ public final class Discovery {
                         for (String sub : subs) {
                             ObjectNode s = sa.addObject();
                             s.put("subresource", sub);
-                            s.set("responseKind", kind(t));
+                            s.set("responseKind", sub.equals("scale") ? scaleKind() : kind(t));
                             strings(s.putArray("verbs"), List.of("get", "patch", "update"));
                         }
                     }
@@ -164,6 +173,14 @@ public final class Discovery {
             }
         }
         return doc;
+    }
+
+    private static ObjectNode scaleKind() {
+        ObjectNode k = Json.object();
+        k.put("group", "autoscaling");
+        k.put("version", "v1");
+        k.put("kind", "Scale");
+        return k;
     }
 
     private static ObjectNode kind(ResourceType t) {

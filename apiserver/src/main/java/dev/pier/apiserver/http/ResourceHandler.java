@@ -18,29 +18,34 @@ import dev.pier.apiserver.patch.PatchType;
 import dev.pier.apiserver.patch.Patcher;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * Serves the verbs on resource paths of a cell: get, list, watch, create, update, delete and
- * deletecollection, plus the status subresource. Generic over kinds: everything kind-specific is in
+ * deletecollection, plus the status and scale subresources. Generic over kinds: everything kind-specific is in
  * the {@link ResourceType}'s strategy.
  */
 final class ResourceHandler {
-    private static final Set<String> SUBRESOURCES = Set.of("status");
-
     private ResourceHandler() {
     }
 
     static void handle(ApiCall call, Cell cell, RequestInfo info) {
         ResourceType type = cell.registry().find(info.group(), info.version(), info.resource())
                 .orElseThrow(() -> ApiException.pathNotFound(call.path()));
-        if (!info.subresource().isEmpty() && !(SUBRESOURCES.contains(info.subresource()) && type.hasStatus())) {
-            throw ApiException.pathNotFound(call.path());
-        }
+        boolean served = switch (info.subresource()) {
+            case "" -> true;
+            case "status" -> type.hasStatus();
+            case "scale" -> type.strategy().scale() != null && !info.name().isEmpty();
+            default -> false;
+        };
+        if (!served) throw ApiException.pathNotFound(call.path());
         if (!type.namespaced() && !info.namespace().isEmpty()) throw ApiException.pathNotFound(call.path());
         ResourceStore store = cell.store(type);
         String ns = info.namespace();
         String name = info.name();
+        if (info.subresource().equals("scale")) {
+            ScaleHandler.handle(call, type, store, ns, name);
+            return;
+        }
         boolean status = info.subresource().equals("status");
         boolean watch = info.legacyWatch() || isTrue(call.query("watch"));
 

@@ -75,6 +75,11 @@ public interface ResourceStrategy {
         return null;
     }
 
+    /** Where the kind keeps its replicas, if it has a {@code scale} subresource; null otherwise. */
+    default ScaleSubresource scale() {
+        return null;
+    }
+
     /** Table columns for {@code kubectl get}. */
     default TableConvertor table() {
         return TableConvertor.NAME_AND_AGE;

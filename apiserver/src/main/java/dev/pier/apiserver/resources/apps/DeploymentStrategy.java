@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.apiserver.errors.FieldError;
 import dev.pier.apiserver.errors.FieldPath;
 import dev.pier.apiserver.registry.ResourceStrategy;
+import dev.pier.apiserver.registry.ScaleSubresource;
 import dev.pier.apiserver.resources.Check;
 import dev.pier.apiserver.resources.Tree;
 import dev.pier.apiserver.resources.core.PodDefaults;
@@ -100,6 +101,11 @@ public final class DeploymentStrategy implements ResourceStrategy {
     @Override
     public boolean hasStatusSubresource() {
         return true;
+    }
+
+    @Override
+    public ScaleSubresource scale() {
+        return WorkloadRules.SCALE;
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.apiserver.errors.FieldError;
 import dev.pier.apiserver.errors.FieldPath;
+import dev.pier.apiserver.registry.ScaleSubresource;
 import dev.pier.apiserver.resources.Check;
 import dev.pier.apiserver.resources.LabelSelectors;
 import dev.pier.apiserver.resources.Printing;
@@ -19,6 +20,10 @@ import java.util.List;
  * CONTAINERS / IMAGES / SELECTOR columns.
  */
 public final class WorkloadRules {
+    /** Deployments, ReplicaSets and StatefulSets scale their spec.replicas; the selector is their spec.selector. */
+    public static final ScaleSubresource SCALE = new ScaleSubresource(".spec.replicas", ".status.replicas",
+            o -> LabelSelectors.format(o.path("spec").path("selector")));
+
     private WorkloadRules() {
     }
 
