@@ -134,7 +134,9 @@ public final class Cell implements AutoCloseable {
 
     private NamespaceGuard namespaceGuard() {
         return namespace -> {
-            Optional<KeyValue> stored = kv.get(Keys.objectKey(name, namespaces, "", namespace));
+            // A consistent read: a namespace marked for deletion a moment ago must refuse new objects at once.
+            String key = Keys.objectKey(name, namespaces, "", namespace);
+            Optional<KeyValue> stored = kv.get(key);
             if (stored.isEmpty()) throw ApiException.notFound("", "namespaces", namespace);
             ObjectNode ns = StoredObjects.decode(stored.get());
             if (ns.path("metadata").hasNonNull("deletionTimestamp")) {

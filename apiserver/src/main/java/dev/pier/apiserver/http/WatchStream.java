@@ -33,7 +33,7 @@ final class WatchStream {
             if (e.code() != 410) throw e;
             // Clients re-list on this event; Kubernetes sends it in a 200 stream rather than as an HTTP error.
             call.startStream(Responses.JSON);
-            call.write(event("ERROR", e.toStatus()));
+            call.write(CacheEvent.line("ERROR", e.toStatus()));
             call.endStream();
             return;
         }
@@ -52,9 +52,8 @@ final class WatchStream {
                     continue;
                 }
                 if (CacheWatcher.isEnd(e)) break;
-                ObjectNode object = table ? Tables.ofObject(type, e.object(), includeObject, first) : e.object();
+                call.write(table ? CacheEvent.line(e.type(), Tables.ofObject(type, e.object(), includeObject, first)) : e.jsonLine());
                 first = false;
-                call.write(event(e.type(), object));
             }
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
@@ -68,17 +67,6 @@ final class WatchStream {
         o.put("kind", type.kind());
         o.put("apiVersion", type.apiVersion());
         o.putObject("metadata").put("resourceVersion", Long.toString(revision));
-        return event("BOOKMARK", o);
-    }
-
-    private static byte[] event(String type, ObjectNode object) {
-        ObjectNode e = Json.object();
-        e.put("type", type);
-        e.set("object", object);
-        byte[] json = Json.bytes(e);
-        byte[] line = new byte[json.length + 1];
-        System.arraycopy(json, 0, line, 0, json.length);
-        line[json.length] = '\n';
-        return line;
+        return CacheEvent.line("BOOKMARK", o);
     }
 }

@@ -35,6 +35,7 @@ import java.util.function.Predicate;
  */
 public final class WatchCache implements WatchListener, AutoCloseable {
     private static final int DEFAULT_HISTORY = 4096;
+    private static final int LOAD_PAGE = 1000;
     private static final Duration FRESHNESS_WAIT = Duration.ofSeconds(3);
 
     private final KeyValueStore store;
@@ -74,18 +75,27 @@ public final class WatchCache implements WatchListener, AutoCloseable {
     }
 
     private void load() {
-        RangeResult all = store.range(RangeRequest.prefix(prefix));
+        // Read in pages at one revision, so a large resource never needs one huge storage response.
+        TreeMap<String, ObjectNode> loaded = new TreeMap<>();
+        RangeRequest page = RangeRequest.prefix(prefix).withLimit(LOAD_PAGE);
+        RangeResult r;
+        do {
+            r = store.range(page);
+            for (KeyValue kv : r.kvs()) loaded.put(kv.key(), decoder.apply(kv));
+            if (!r.kvs().isEmpty()) page = page.atRevision(r.revision()).startingAt(r.kvs().getLast().key() + "\0");
+        } while (r.more());
+        long at = r.revision();
         lock.lock();
         try {
             objects.clear();
-            for (KeyValue kv : all.kvs()) objects.put(kv.key(), decoder.apply(kv));
-            revision = all.revision();
-            historyStart = all.revision();
+            objects.putAll(loaded);
+            revision = at;
+            historyStart = at;
             history.clear();
         } finally {
             lock.unlock();
         }
-        storageWatch = store.watch(prefix, all.revision(), this);
+        storageWatch = store.watch(prefix, at, this);
     }
 
     /** The revision the cache reflects. */

@@ -39,6 +39,7 @@ import java.util.function.Supplier;
  * transactions whose else-branch reads the key, to tell "missing" from "conflict" without a second trip.
  */
 public final class EtcdStore implements KeyValueStore {
+    private static final int MAX_RESPONSE_BYTES = 512 * 1024 * 1024;
 
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     // etcd's "from this key on" range end
@@ -65,7 +66,9 @@ public final class EtcdStore implements KeyValueStore {
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("no etcd endpoints");
         }
-        return new EtcdStore(Client.builder().endpoints(endpoints.toArray(String[]::new)).build(), timeout);
+        // gRPC's default 4 MiB inbound limit would fail any range larger than that (10,000 pods are ~16 MB).
+        return new EtcdStore(Client.builder().endpoints(endpoints.toArray(String[]::new))
+                .maxInboundMessageSize(MAX_RESPONSE_BYTES).build(), timeout);
     }
 
     @Override
