@@ -44,7 +44,7 @@ public final class OpenApi {
     private final SchemaCatalog catalog;
     private volatile Built built;
 
-    private record Built(ObjectNode index, Map<String, byte[]> documents) {
+    private record Built(ObjectNode index, Map<String, byte[]> documents, byte[] swagger) {
     }
 
     /**
@@ -75,6 +75,14 @@ public final class OpenApi {
         return built().documents().get(groupVersionPath);
     }
 
+    /**
+     * {@code /openapi/v2}: one Swagger 2.0 document of every kind, derived from the v3 documents (same
+     * schemas under {@code definitions}). Older clients and tools read it; kubectl 1.32 prefers v3.
+     */
+    public byte[] swagger() {
+        return built().swagger();
+    }
+
     private Built built() {
         Built b = built;
         if (b == null) {
@@ -101,7 +109,40 @@ public final class OpenApi {
                 paths.putObject(path).put("serverRelativeURL", "/openapi/v3/" + path + "?hash=" + hash(doc));
             }
         }
-        return new Built(index, Map.copyOf(documents));
+        return new Built(index, Map.copyOf(documents), swagger(documents.values()));
+    }
+
+    /** Folds the v3 documents into one Swagger 2.0 document: schemas become definitions, operations keep their extensions. */
+    private static byte[] swagger(java.util.Collection<byte[]> v3Documents) {
+        ObjectNode doc = Json.object();
+        doc.put("swagger", "2.0");
+        ObjectNode info = doc.putObject("info");
+        info.put("title", "Kubernetes");
+        info.put("version", Version.GIT_VERSION);
+        ObjectNode paths = doc.putObject("paths");
+        ObjectNode definitions = doc.putObject("definitions");
+        for (byte[] bytes : v3Documents) {
+            ObjectNode v3 = Json.parseObject(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                    .replace(REF, "#/definitions/").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            v3.path("components").path("schemas").fields().forEachRemaining(e -> definitions.set(e.getKey(), e.getValue()));
+            v3.path("paths").fields().forEachRemaining(e -> {
+                ObjectNode item = paths.putObject(e.getKey());
+                e.getValue().fields().forEachRemaining(op -> {
+                    ObjectNode o = ((ObjectNode) op.getValue()).deepCopy();
+                    o.remove("requestBody");
+                    o.putArray("consumes").add("application/json-patch+json").add("application/merge-patch+json")
+                            .add("application/strategic-merge-patch+json").add("application/apply-patch+yaml");
+                    o.putArray("produces").add("application/json");
+                    for (JsonNode param : o.path("parameters")) {
+                        if (param instanceof ObjectNode p && p.has("schema")) p.set("type", p.remove("schema").path("type"));
+                    }
+                    o.remove("responses");
+                    o.putObject("responses").putObject("200").put("description", "OK");
+                    item.set(op.getKey(), o);
+                });
+            });
+        }
+        return Json.bytes(doc);
     }
 
     ObjectNode document(List<ResourceType> types) {

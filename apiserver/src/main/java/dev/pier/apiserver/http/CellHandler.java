@@ -43,6 +43,14 @@ public final class CellHandler {
             case "/api" -> discovery(call, cell, true);
             case "/apis" -> discovery(call, cell, false);
             case "/openapi/v3" -> Responses.json(call, 200, cell.openApi().index());
+            case "/openapi/v2" -> {
+                // Only the JSON form is served; a client that accepts nothing else (protobuf) is told so.
+                String accept = call.header("Accept");
+                if (accept != null && accept.contains("protobuf") && !accept.contains("json") && !accept.contains("*/*")) {
+                    throw ApiException.notAcceptable("only application/json is supported for /openapi/v2");
+                }
+                call.respond(200, Responses.JSON, cell.openApi().swagger());
+            }
             default -> {
                 if (path.startsWith("/openapi/v3/")) {
                     byte[] doc = cell.openApi().document(path.substring("/openapi/v3/".length()));
