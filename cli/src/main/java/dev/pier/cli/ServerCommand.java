@@ -33,6 +33,8 @@ final class ServerCommand implements Callable<Integer> {
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
             }
+            // A clean stop on SIGTERM/Ctrl-C is a success: exit 0 rather than the signal's 128+n.
+            Runtime.getRuntime().halt(0);
         }, "pier-shutdown"));
         stopped.await();
         try {

@@ -69,7 +69,7 @@ public final class Kubeconfig {
             yaml.append("    client-certificate-data: ")
                     .append(quote(base64(clientCertificate.certificatePem()))).append('\n')
                     .append("    client-key-data: ")
-                    .append(quote(base64(clientCertificate.privateKeyPem()))).append('\n');
+                    .append(quote(base64(Pem.kubeconfigPrivateKey(clientCertificate.privateKey())))).append('\n');
         } else {
             yaml.append("    token: ").append(quote(token)).append('\n');
         }

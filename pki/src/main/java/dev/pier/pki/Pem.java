@@ -49,6 +49,24 @@ final class Pem {
         return encode("PRIVATE KEY", key.getEncoded());
     }
 
+    /**
+     * The form kubeadm and client-go write into kubeconfigs: SEC1 ("EC PRIVATE KEY", with the curve named)
+     * for EC keys, PKCS#8 for others. Some clients (fabric8 7) only recognise EC keys in that form.
+     */
+    static String kubeconfigPrivateKey(PrivateKey key) {
+        if (!"EC".equals(key.getAlgorithm())) return privateKey(key);
+        try {
+            PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+            org.bouncycastle.asn1.sec.ECPrivateKey inner = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+            int bits = ((java.security.interfaces.ECPrivateKey) key).getParams().getOrder().bitLength();
+            org.bouncycastle.asn1.sec.ECPrivateKey sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(bits, inner.getKey(),
+                    inner.getPublicKey(), info.getPrivateKeyAlgorithm().getParameters());
+            return encode("EC PRIVATE KEY", sec1.getEncoded());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot encode EC private key", e);
+        }
+    }
+
     private static String encode(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
                 + BODY.encodeToString(der)

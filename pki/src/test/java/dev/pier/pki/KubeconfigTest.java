@@ -158,7 +158,10 @@ class KubeconfigTest {
         assertThat(kubectl.exitValue()).as(out).isZero();
         String[] parts = out.trim().split(" ");
         assertThat(parts[0]).isEqualTo("admin@cell-1");
-        assertThat(decode(parts[1])).isEqualTo(ADMIN.privateKeyPem());
+        // written in SEC1 form ("EC PRIVATE KEY", as kubeadm does) and still the same key
+        assertThat(decode(parts[1])).startsWith("-----BEGIN EC PRIVATE KEY-----");
+        assertThat(((java.security.interfaces.ECPrivateKey) Pem.privateKey(decode(parts[1]))).getS())
+                .isEqualTo(((java.security.interfaces.ECPrivateKey) ADMIN.privateKey()).getS());
     }
 
     private static boolean onPath(String program) {

@@ -61,6 +61,11 @@ public final class HttpFrontEnd {
     }
 
     private static void accept(HttpServerRequest req, Cells cells) {
+        if ("websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
+            // A watch over WebSocket (fabric8's default): no body; leave the request unread so it can be upgraded.
+            Thread.ofVirtual().start(() -> serve(req, cells, new byte[0]));
+            return;
+        }
         String contentLength = req.getHeader("Content-Length");
         if (contentLength != null && parseLength(contentLength) > MAX_BODY) {
             reject(req, ApiException.requestTooLarge("the request body is larger than " + MAX_BODY + " bytes"));

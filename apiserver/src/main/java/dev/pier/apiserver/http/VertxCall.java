@@ -4,6 +4,7 @@ import dev.pier.apiserver.auth.UserInfo;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
 
 import java.util.List;
 
@@ -15,6 +16,8 @@ final class VertxCall implements ApiCall {
     private final byte[] body;
     private final UserInfo user;
     private volatile boolean gone;
+    /** Set when a streamed response (a watch) goes over a WebSocket instead of a chunked body. */
+    private ServerWebSocket webSocket;
 
     VertxCall(HttpServerRequest request, String path, byte[] body, UserInfo user) {
         this.request = request;
@@ -74,6 +77,12 @@ final class VertxCall implements ApiCall {
 
     @Override
     public void startStream(String contentType) {
+        if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            // Kubernetes serves watches over WebSocket too: one text message per event.
+            webSocket = request.toWebSocket().toCompletionStage().toCompletableFuture().join();
+            webSocket.closeHandler(v -> gone = true);
+            return;
+        }
         response.setStatusCode(200).setChunked(true)
                 .putHeader("Content-Type", contentType)
                 .putHeader("Cache-Control", "no-cache, private");
@@ -83,12 +92,22 @@ final class VertxCall implements ApiCall {
 
     @Override
     public void write(byte[] chunk) {
-        if (!gone) response.write(Buffer.buffer(chunk));
+        if (gone) return;
+        if (webSocket != null) {
+            int end = chunk.length > 0 && chunk[chunk.length - 1] == '\n' ? chunk.length - 1 : chunk.length;
+            webSocket.writeTextMessage(new String(chunk, 0, end, java.nio.charset.StandardCharsets.UTF_8));
+        } else {
+            response.write(Buffer.buffer(chunk));
+        }
     }
 
     @Override
     public void endStream() {
-        if (!gone && !response.ended()) response.end();
+        if (webSocket != null) {
+            if (!gone) webSocket.close();
+        } else if (!gone && !response.ended()) {
+            response.end();
+        }
     }
 
     @Override

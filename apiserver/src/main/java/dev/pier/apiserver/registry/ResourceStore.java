@@ -84,7 +84,11 @@ public final class ResourceStore {
         if (type.namespaced()) namespaces.checkWritable(meta.path("namespace").asText());
 
         Runnable unallocate = type.strategy().allocator().allocate(kv, cell, object, null, options.dryRun());
-        if (options.dryRun()) return object;
+        if (options.dryRun()) {
+            // a dry run answers what the real create would, including AlreadyExists
+            if (read(meta.path("namespace").asText(""), name).isPresent()) throw ApiException.alreadyExists(type.group(), type.resource(), name);
+            return object;
+        }
         try {
             KeyValue created = kv.create(key(meta.path("namespace").asText(""), name), StoredObjects.encode(object));
             meta.put("resourceVersion", Long.toString(created.modRevision()));

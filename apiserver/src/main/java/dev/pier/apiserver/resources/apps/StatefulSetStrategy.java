@@ -87,6 +87,11 @@ public final class StatefulSetStrategy implements ResourceStrategy {
         Check.nonNegative(errs, s, "revisionHistoryLimit", spec.child("revisionHistoryLimit"));
         WorkloadRules.selectorAndTemplate(errs, s, spec, "statefulset");
         WorkloadRules.alwaysRestart(errs, s, spec, "StatefulSet");
+        // Containers may mount the volumes the claim templates will provide, which the pod template does not list.
+        java.util.Set<String> claims = new java.util.HashSet<>();
+        for (JsonNode claim : s.path("volumeClaimTemplates")) claims.add(claim.path("metadata").path("name").asText());
+        errs.removeIf(e -> e.type() == FieldError.Type.NOT_FOUND && e.field().toString().contains(".volumeMounts[")
+                && e.badValue() != null && claims.contains(String.valueOf(e.badValue() instanceof JsonNode n ? n.asText() : e.badValue())));
         return errs;
     }
 
