@@ -8,11 +8,12 @@ import dev.pier.apiserver.registry.ListOptions;
 import dev.pier.apiserver.registry.ResourceType;
 import dev.pier.apiserver.registry.WriteOptions;
 import dev.pier.apiserver.watch.CacheEvent;
-import dev.pier.apiserver.watch.CacheWatcher;
+import dev.pier.apiserver.watch.SyncLoop;
 
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Finishes the deletion of namespaces: once a namespace is marked Terminating, deletes every object in
@@ -22,45 +23,31 @@ import java.util.logging.Logger;
  * is next touched or every few seconds.
  */
 final class NamespaceFinalizer implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(NamespaceFinalizer.class.getName());
-
     private final Cell cell;
     private final ResourceType namespaces;
-    private final Thread thread;
-    private volatile boolean closed;
-    private CacheWatcher watcher;
+    private final Set<String> pending = new LinkedHashSet<>();
+    private SyncLoop loop;
 
     private NamespaceFinalizer(Cell cell) {
         this.cell = cell;
         this.namespaces = cell.registry().find("", "v1", "namespaces").orElseThrow();
-        this.thread = Thread.ofVirtual().name("namespace-finalizer-" + cell.name()).unstarted(this::run);
     }
 
     static NamespaceFinalizer start(Cell cell) {
         NamespaceFinalizer f = new NamespaceFinalizer(cell);
-        f.watcher = cell.cache(f.namespaces).watch(0, o -> o.path("metadata").hasNonNull("deletionTimestamp"), 1024);
-        f.thread.start();
+        f.loop = SyncLoop.start("namespace-finalizer-" + cell.name(),
+                () -> cell.cache(f.namespaces).watch(0, o -> o.path("metadata").hasNonNull("deletionTimestamp"), 1024),
+                Duration.ofSeconds(2), f::sync);
         return f;
     }
 
-    private void run() {
-        java.util.Set<String> pending = new java.util.LinkedHashSet<>();
-        while (!closed) {
-            try {
-                CacheEvent e = watcher.next(pending.isEmpty() ? 60 : 2, TimeUnit.SECONDS);
-                if (e != null && CacheWatcher.isEnd(e)) {
-                    if (closed) return;
-                    watcher = cell.cache(namespaces).watch(0, o -> o.path("metadata").hasNonNull("deletionTimestamp"), 1024);
-                    continue;
-                }
-                if (e != null && !e.type().equals("DELETED")) pending.add(e.object().path("metadata").path("name").asText());
-                pending.removeIf(this::finish);
-            } catch (InterruptedException ie) {
-                return;
-            } catch (RuntimeException ex) {
-                LOG.log(Level.WARNING, "namespace finalization in cell " + cell.name() + " failed; will retry", ex);
-            }
+    /** Only the finalizer's thread calls this. */
+    private boolean sync(List<CacheEvent> changes) {
+        for (CacheEvent e : changes) {
+            if (!e.type().equals("DELETED")) pending.add(e.object().path("metadata").path("name").asText());
         }
+        pending.removeIf(this::finish);
+        return pending.isEmpty();
     }
 
     /** @return true when the namespace is gone (or needs nothing more) */
@@ -87,8 +74,6 @@ final class NamespaceFinalizer implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        if (watcher != null) watcher.close();
-        thread.interrupt();
+        if (loop != null) loop.close();
     }
 }

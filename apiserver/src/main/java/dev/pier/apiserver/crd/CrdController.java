@@ -12,8 +12,7 @@ import dev.pier.apiserver.registry.Keys;
 import dev.pier.apiserver.registry.ListOptions;
 import dev.pier.apiserver.registry.ResourceType;
 import dev.pier.apiserver.registry.WriteOptions;
-import dev.pier.apiserver.watch.CacheEvent;
-import dev.pier.apiserver.watch.CacheWatcher;
+import dev.pier.apiserver.watch.SyncLoop;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -21,9 +20,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.time.Duration;
 
 /**
  * Serves a cell's CustomResourceDefinitions: on every change of a CRD it rebuilds the cell's served API
@@ -31,48 +28,22 @@ import java.util.logging.Logger;
  * Established, and empties and releases CRDs being deleted. Level-based: each pass looks at all CRDs.
  */
 public final class CrdController implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(CrdController.class.getName());
-
     private final Cell cell;
-    private final Thread thread;
-    private volatile boolean closed;
-    private CacheWatcher watcher;
+    private SyncLoop loop;
     /** uid:generation of every CRD whose types are served, to rebuild only when definitions change. */
     private Set<String> servedDefinitions = Set.of();
 
     private CrdController(Cell cell) {
         this.cell = cell;
-        this.thread = Thread.ofVirtual().name("crd-controller-" + cell.name()).unstarted(this::run);
     }
 
     public static CrdController start(Cell cell) {
         CrdController c = new CrdController(cell);
-        c.watcher = cell.cache(CustomResources.DEFINITIONS).watch(0, o -> true, 1024);
         c.sync(); // serve existing CRDs before the cell takes requests
-        c.thread.start();
+        c.loop = SyncLoop.start("crd-controller-" + cell.name(),
+                () -> cell.cache(CustomResources.DEFINITIONS).watch(0, o -> true, 1024),
+                Duration.ofSeconds(2), changes -> c.sync());
         return c;
-    }
-
-    private void run() {
-        boolean pending = false;
-        while (!closed) {
-            try {
-                CacheEvent e = watcher.next(pending ? 2 : 60, TimeUnit.SECONDS);
-                if (e != null && CacheWatcher.isEnd(e)) {
-                    if (closed) return;
-                    watcher = cell.cache(CustomResources.DEFINITIONS).watch(0, o -> true, 1024);
-                    continue;
-                }
-                // Drain a burst of events, then do one pass over all definitions.
-                while (e != null && !CacheWatcher.isEnd(e)) e = watcher.next(0, TimeUnit.MILLISECONDS);
-                pending = !sync();
-            } catch (InterruptedException ie) {
-                return;
-            } catch (RuntimeException ex) {
-                pending = true;
-                LOG.log(Level.WARNING, "CRD sync in cell " + cell.name() + " failed; will retry", ex);
-            }
-        }
     }
 
     /** One pass over every CRD. @return true when nothing is left to retry */
@@ -182,8 +153,6 @@ public final class CrdController implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        if (watcher != null) watcher.close();
-        thread.interrupt();
+        if (loop != null) loop.close();
     }
 }

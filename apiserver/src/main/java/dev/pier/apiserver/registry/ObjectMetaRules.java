@@ -21,6 +21,17 @@ final class ObjectMetaRules {
     private ObjectMetaRules() {
     }
 
+    /**
+     * Drops empty labels, annotations, finalizers and owner references, as Kubernetes' typed decoding
+     * does (omitempty), so that "{}" and "absent" store alike and compare equal.
+     */
+    static void dropEmpty(ObjectNode meta) {
+        for (String f : List.of("labels", "annotations", "finalizers", "ownerReferences")) {
+            JsonNode v = meta.get(f);
+            if (v != null && (v.isNull() || (v.isContainerNode() && v.isEmpty()))) meta.remove(f);
+        }
+    }
+
     static List<FieldError> validate(ObjectNode object, NameRule nameRule) {
         List<FieldError> errors = new ArrayList<>();
         FieldPath meta = FieldPath.root("metadata");

@@ -3,6 +3,7 @@ package dev.pier.apiserver.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.apiserver.apply.FieldManager;
 import dev.pier.apiserver.errors.ApiException;
 import dev.pier.apiserver.errors.FieldError;
 import dev.pier.apiserver.meta.Json;
@@ -76,7 +77,8 @@ public final class ResourceStore {
         else meta.remove("generation");
         if (type.strategy().resetsStatusOnCreate()) object.remove("status");
         type.strategy().prepareForCreate(object);
-        dev.pier.apiserver.apply.FieldManager.recordCreate(type, object, options, clock); // managedFields
+        ObjectMetaRules.dropEmpty(meta);
+        FieldManager.recordCreate(type, object, options, clock);
 
         List<FieldError> errors = new ArrayList<>(type.strategy().validate(object));
         errors.addAll(ObjectMetaRules.validate(object, type.strategy().nameRule()));
@@ -246,7 +248,8 @@ public final class ResourceStore {
             ObjectNode changed = change.apply(current.deepCopy());
             ObjectNode next = statusUpdate ? withStatusOf(current, changed) : changed;
             carryOver(next, current, statusUpdate);
-            dev.pier.apiserver.apply.FieldManager.recordUpdate(type, current, next, statusUpdate, options, clock); // managedFields
+            ObjectMetaRules.dropEmpty(next.withObject("metadata"));
+            FieldManager.recordUpdate(type, current, next, statusUpdate, options, clock);
             if (next.equals(current)) return current; // nothing changed: no write, same resourceVersion
             List<FieldError> errors = new ArrayList<>(type.strategy().validateUpdate(next, current));
             errors.addAll(ObjectMetaRules.validate(next, NameRule.PATH_SEGMENT));

@@ -12,6 +12,8 @@ import dev.pier.apiserver.resources.batch.CronJobStrategy;
 import dev.pier.apiserver.resources.batch.JobStrategy;
 import dev.pier.apiserver.resources.coordination.LeaseStrategy;
 import dev.pier.apiserver.resources.core.ConfigMapStrategy;
+import dev.pier.apiserver.resources.core.ReplicationControllerStrategy;
+import dev.pier.apiserver.resources.networking.IngressStrategy;
 import dev.pier.apiserver.resources.core.CoreKinds;
 import dev.pier.apiserver.resources.core.EndpointsStrategy;
 import dev.pier.apiserver.resources.core.EventStrategy;
@@ -56,6 +58,7 @@ public final class BuiltinResources {
         t.add(cluster("", "v1", "namespaces", "Namespace", List.of("ns"), List.of(), new NamespaceStrategy()));
         t.add(cluster("", "v1", "nodes", "Node", List.of("no"), List.of(), new NodeStrategy()));
         t.add(cluster("", "v1", "persistentvolumes", "PersistentVolume", List.of("pv"), List.of(), new PersistentVolumeStrategy()));
+        t.add(ns("", "v1", "replicationcontrollers", "ReplicationController", List.of("rc"), ALL, ReplicationControllerStrategy.INSTANCE));
         // apps/v1
         t.add(ns("apps", "v1", "deployments", "Deployment", List.of("deploy"), ALL, new DeploymentStrategy()));
         t.add(ns("apps", "v1", "replicasets", "ReplicaSet", List.of("rs"), ALL, new ReplicaSetStrategy()));
@@ -70,6 +73,7 @@ public final class BuiltinResources {
         t.add(ns("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", List.of(), List.of(), new EndpointSliceStrategy()));
         t.add(cluster("storage.k8s.io", "v1", "storageclasses", "StorageClass", List.of("sc"), List.of(), new StorageClassStrategy()));
         t.add(ns("events.k8s.io", "v1", "events", "Event", List.of("ev"), List.of(), new EventsV1Strategy()));
+        t.add(ns("networking.k8s.io", "v1", "ingresses", "Ingress", List.of("ing"), List.of(), IngressStrategy.INSTANCE));
         t.add(ns("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", List.of("pdb"), List.of(), new PodDisruptionBudgetStrategy()));
         t.add(ns("rbac.authorization.k8s.io", "v1", "roles", "Role", List.of(), List.of(), RbacStrategies.ROLES));
         t.add(ns("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", List.of(), List.of(), RbacStrategies.ROLE_BINDINGS));

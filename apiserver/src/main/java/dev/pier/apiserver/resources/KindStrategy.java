@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.apiserver.errors.FieldError;
 import dev.pier.apiserver.registry.NameRule;
 import dev.pier.apiserver.registry.ResourceStrategy;
+import dev.pier.apiserver.registry.ScaleSubresource;
 import dev.pier.apiserver.table.TableConvertor;
 
 import java.util.ArrayList;
@@ -31,6 +32,8 @@ public final class KindStrategy implements ResourceStrategy {
     private final TableConvertor table;
     private final Map<String, Function<ObjectNode, String>> fieldSelectors;
 
+    private final ScaleSubresource scale;
+
     private KindStrategy(Builder b) {
         this.status = b.status;
         this.nameRule = b.nameRule;
@@ -41,6 +44,7 @@ public final class KindStrategy implements ResourceStrategy {
         this.updateValidator = b.updateValidator;
         this.table = b.table;
         this.fieldSelectors = Map.copyOf(b.fieldSelectors);
+        this.scale = b.scale;
     }
 
     public static Builder builder() {
@@ -86,6 +90,11 @@ public final class KindStrategy implements ResourceStrategy {
     }
 
     @Override
+    public ScaleSubresource scale() {
+        return scale;
+    }
+
+    @Override
     public TableConvertor table() {
         return table;
     }
@@ -105,6 +114,7 @@ public final class KindStrategy implements ResourceStrategy {
         private BiFunction<ObjectNode, ObjectNode, List<FieldError>> updateValidator = (o, old) -> List.of();
         private TableConvertor table = TableConvertor.NAME_AND_AGE;
         private final Map<String, Function<ObjectNode, String>> fieldSelectors = new LinkedHashMap<>();
+        private ScaleSubresource scale;
 
         private Builder() {
         }
@@ -144,6 +154,11 @@ public final class KindStrategy implements ResourceStrategy {
 
         public Builder validator(Function<ObjectNode, List<FieldError>> v) {
             this.validator = v;
+            return this;
+        }
+
+        public Builder scale(ScaleSubresource s) {
+            this.scale = s;
             return this;
         }
 

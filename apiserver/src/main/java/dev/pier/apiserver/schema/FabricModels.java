@@ -44,7 +44,8 @@ final class FabricModels {
             "storage.k8s.io/v1", MODEL + ".storage",
             "events.k8s.io/v1", MODEL + ".events.v1",
             "policy/v1", MODEL + ".policy.v1",
-            "rbac.authorization.k8s.io/v1", MODEL + ".rbac");
+            "rbac.authorization.k8s.io/v1", MODEL + ".rbac",
+            "networking.k8s.io/v1", MODEL + ".networking.v1");
 
     /** Kubernetes schema-name prefix of each fabric8 package. */
     private static final Map<String, String> SCHEMA_PREFIX_OF_PACKAGE = Map.of(
@@ -56,7 +57,8 @@ final class FabricModels {
             MODEL + ".storage", KnownExtensions.STORAGE,
             MODEL + ".events.v1", "io.k8s.api.events.v1.",
             MODEL + ".policy.v1", KnownExtensions.POLICY,
-            MODEL + ".rbac", KnownExtensions.RBAC);
+            MODEL + ".rbac", KnownExtensions.RBAC,
+            MODEL + ".networking.v1", "io.k8s.api.networking.v1.");
 
     /** Types fabric8 keeps beside core/v1 that Kubernetes defines in apimachinery's meta/v1. */
     private static final Set<String> META_TYPES = Set.of("ObjectMeta", "ListMeta", "ManagedFieldsEntry", "FieldsV1",

@@ -149,7 +149,7 @@ class PodStrategyTest {
 
     @Test
     void statusColumn() {
-        String now = Instant.now().minus(5, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toString();
+        String now = Instant.now().minus(20, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toString();
         assertThat(row(PodTable.TABLE, created(pods, NGINX))).containsEntry("Ready", "0/1").containsEntry("Status", "Pending")
                 .containsEntry("Restarts", "0").containsEntry("IP", "<none>").containsEntry("Readiness Gates", "<none>");
         assertThat(status("""
@@ -161,7 +161,7 @@ class PodStrategyTest {
                   - {name: a, ready: true, restartCount: 2, state: {running: {}}, lastState: {terminated: {finishedAt: "%s"}}}
                   - {name: b, ready: true, restartCount: 0, state: {running: {}}}
                 """.formatted(now)))
-                .containsEntry("Ready", "2/2").containsEntry("Status", "Running").containsEntry("Restarts", "2 (5m ago)")
+                .containsEntry("Ready", "2/2").containsEntry("Status", "Running").containsEntry("Restarts", "2 (20m ago)")
                 .containsEntry("IP", "10.244.0.5");
         assertThat(status("""
                 spec: {containers: [{name: a}]}
