@@ -161,6 +161,9 @@ final class PierProcess implements AutoCloseable {
             if (CDS_ARCHIVE != null) {
                 cmd.add("-XX:+AutoCreateSharedArchive");
                 cmd.add("-XX:SharedArchiveFile=" + CDS_ARCHIVE);
+                // the archive's dump at exit logs a warning per skipped class; keep the server log readable
+                cmd.add("-Xlog:cds=off");
+                cmd.add("-Xlog:cds+dynamic=off");
             }
         }
         cmd.addAll(List.of("-jar", JAR.toString()));

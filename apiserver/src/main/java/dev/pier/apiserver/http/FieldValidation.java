@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.apiserver.errors.ApiException;
 import dev.pier.apiserver.registry.ResourceType;
 import dev.pier.apiserver.schema.UnknownFields;
+import dev.pier.apiserver.schema.WrongTypes;
 
 import java.util.List;
 
@@ -18,6 +19,12 @@ final class FieldValidation {
 
     static void check(ApiCall call, ResourceType type, ObjectNode body) {
         String mode = ResourceHandler.writeOptions(call).fieldValidation();
+        List<String> wrong = WrongTypes.find(type, body);
+        if (!wrong.isEmpty()) {
+            // a body of the wrong shape cannot be decoded at all, whatever the validation mode
+            throw ApiException.badRequest(type.kind() + " in version \"" + type.version() + "\" cannot be handled as a "
+                    + type.kind() + ": " + String.join("; ", wrong));
+        }
         List<String> unknown = UnknownFields.findAndPrune(type, body);
         if (unknown.isEmpty() || mode.equals("Ignore")) return;
         if (mode.equals("Strict")) {
