@@ -59,20 +59,37 @@ public final class Cell implements AutoCloseable {
 
     /** Creates the system namespaces if missing and starts finishing namespaces marked for deletion. */
     void start() {
-        ResourceStore ns = store(namespaces);
         for (String n : SYSTEM_NAMESPACES) {
-            if (kv.get(Keys.objectKey(name, namespaces, "", n)).isEmpty()) {
-                ObjectNode o = Json.object();
-                o.withObject("metadata").put("name", n);
-                try {
-                    ns.create("", o, WriteOptions.defaults());
-                } catch (ApiException e) {
-                    if (e.code() != 409) throw e; // another replica made it first
-                }
-            }
+            ObjectNode o = Json.object();
+            o.withObject("metadata").put("name", n);
+            createIfMissing(namespaces, "", o);
         }
+        createIfMissing(builtin.registry().find("", "v1", "services").orElseThrow(), "default", apiServerService());
         finalizer = NamespaceFinalizer.start(this);
         crds = CrdController.start(this);
+    }
+
+    private void createIfMissing(ResourceType type, String namespace, ObjectNode object) {
+        String objectName = object.path("metadata").path("name").asText();
+        if (kv.get(Keys.objectKey(name, type, namespace, objectName)).isPresent()) return;
+        try {
+            store(type).create(namespace, object, WriteOptions.defaults());
+        } catch (ApiException e) {
+            if (e.code() != 409) throw e; // another replica made it first
+        }
+    }
+
+    /** The {@code kubernetes} Service every cluster has in {@code default}: the API's first cluster IP. */
+    private static ObjectNode apiServerService() {
+        ObjectNode svc = Json.object();
+        ObjectNode meta = svc.putObject("metadata");
+        meta.put("name", "kubernetes");
+        meta.putObject("labels").put("component", "apiserver").put("provider", "kubernetes");
+        ObjectNode spec = svc.putObject("spec");
+        spec.put("type", "ClusterIP");
+        spec.put("clusterIP", "10.96.0.1");
+        spec.putArray("ports").addObject().put("name", "https").put("port", 443).put("protocol", "TCP").put("targetPort", 6443);
+        return svc;
     }
 
     public String name() {
