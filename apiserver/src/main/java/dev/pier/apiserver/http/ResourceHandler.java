@@ -2,6 +2,8 @@ package dev.pier.apiserver.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.apiserver.apply.FieldManager;
+import dev.pier.apiserver.apply.ServerSideApply;
 import dev.pier.apiserver.cell.Cell;
 import dev.pier.apiserver.codec.BodyDecoder;
 import dev.pier.apiserver.errors.ApiException;
@@ -84,7 +86,7 @@ final class ResourceHandler {
             case "PATCH" -> {
                 if (name.isEmpty()) throw ApiException.methodNotAllowed("PATCH", type.groupResource());
                 if (PatchType.of(call.header("Content-Type")) == PatchType.APPLY) { // server-side apply
-                    var applied = dev.pier.apiserver.apply.ServerSideApply.apply(type, store, ns, name, status,
+                    var applied = ServerSideApply.apply(type, store, ns, name, status,
                             call.query("fieldManager"), call.query("force"), writeOptions(call), call.body(),
                             config -> FieldValidation.check(call, type, config));
                     if (applied.failure() != null) Responses.json(call, applied.code(), applied.failure());
@@ -176,7 +178,7 @@ final class ResourceHandler {
         }
         String manager = orEmpty(call.query("fieldManager"));
         if (manager.length() > 128) throw ApiException.badRequest("fieldManager: Too long: may not be longer than 128");
-        if (manager.isEmpty()) manager = dev.pier.apiserver.apply.FieldManager.managerFromUserAgent(call.header("User-Agent"));
+        if (manager.isEmpty()) manager = FieldManager.managerFromUserAgent(call.header("User-Agent"));
         return new WriteOptions(!dryRun.isEmpty(), manager, validation);
     }
 
