@@ -269,6 +269,9 @@ class ManifestWorkflowTest {
     void explainAndStrictFieldValidation() {
         String explained = kubectl.ok("explain", "deployment.spec.strategy");
         assertThat(explained).contains("rollingUpdate", "type");
+        // the same through OpenAPI v2, which kubectl fetches in its protobuf form
+        String explainedV2 = kubectl.ok("explain", "pods.spec.containers.ports", "--output=plaintext-openapiv2");
+        assertThat(explainedV2).contains("RESOURCE: ports", "containerPort", "-required-");
 
         String ns = newNamespace();
         Path bad = write(dir("bad-" + ns).resolve("bad.yaml"),

@@ -44,7 +44,7 @@ public final class OpenApi {
     private final SchemaCatalog catalog;
     private volatile Built built;
 
-    private record Built(ObjectNode index, Map<String, byte[]> documents, byte[] swagger) {
+    private record Built(ObjectNode index, Map<String, byte[]> documents, byte[] swagger, byte[] swaggerProtobuf) {
     }
 
     /**
@@ -83,6 +83,19 @@ public final class OpenApi {
         return built().swagger();
     }
 
+    /** {@code /openapi/v2} in Kubernetes' protobuf form; see {@link SwaggerProtobuf}. */
+    public byte[] swaggerProtobuf() {
+        return built().swaggerProtobuf();
+    }
+
+    /**
+     * The Content-Type of {@link #swaggerProtobuf()}: {@code application/octet-stream}, as Kubernetes answers,
+     * since Go's media-type parser (and so kubectl) rejects the '@' of the requested type.
+     */
+    public static String swaggerProtobufMediaType() {
+        return "application/octet-stream";
+    }
+
     private Built built() {
         Built b = built;
         if (b == null) {
@@ -109,7 +122,8 @@ public final class OpenApi {
                 paths.putObject(path).put("serverRelativeURL", "/openapi/v3/" + path + "?hash=" + hash(doc));
             }
         }
-        return new Built(index, Map.copyOf(documents), swagger(documents.values()));
+        byte[] swagger = swagger(documents.values());
+        return new Built(index, Map.copyOf(documents), swagger, SwaggerProtobuf.encode(Json.parseObject(swagger)));
     }
 
     /** Folds the v3 documents into one Swagger 2.0 document: schemas become definitions, operations keep their extensions. */
@@ -124,7 +138,7 @@ public final class OpenApi {
         for (byte[] bytes : v3Documents) {
             ObjectNode v3 = Json.parseObject(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
                     .replace(REF, "#/definitions/").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            v3.path("components").path("schemas").fields().forEachRemaining(e -> definitions.set(e.getKey(), e.getValue()));
+            v3.path("components").path("schemas").fields().forEachRemaining(e -> definitions.set(e.getKey(), hoistRefs(e.getValue())));
             v3.path("paths").fields().forEachRemaining(e -> {
                 ObjectNode item = paths.putObject(e.getKey());
                 e.getValue().fields().forEachRemaining(op -> {
@@ -143,6 +157,24 @@ public final class OpenApi {
             });
         }
         return Json.bytes(doc);
+    }
+
+    /**
+     * Swagger 2.0 puts a reference straight on the property ({@code "$ref"}), where OpenAPI v3 wraps it in
+     * {@code allOf} to keep a description beside it; v2 clients (kubectl's explain over v2) only follow the former.
+     */
+    private static JsonNode hoistRefs(JsonNode node) {
+        if (node instanceof ObjectNode o) {
+            JsonNode allOf = o.get("allOf");
+            if (allOf != null && allOf.size() == 1 && allOf.get(0).has("$ref")) {
+                o.remove("allOf");
+                o.set("$ref", allOf.get(0).get("$ref"));
+            }
+            o.fields().forEachRemaining(e -> hoistRefs(e.getValue()));
+        } else if (node != null && node.isArray()) {
+            node.forEach(OpenApi::hoistRefs);
+        }
+        return node;
     }
 
     ObjectNode document(List<ResourceType> types) {

@@ -3,6 +3,7 @@ package dev.pier.apiserver.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.apiserver.cell.Cell;
 import dev.pier.apiserver.discovery.Discovery;
+import dev.pier.apiserver.discovery.OpenApi;
 import dev.pier.apiserver.discovery.Version;
 import dev.pier.apiserver.errors.ApiException;
 
@@ -44,12 +45,12 @@ public final class CellHandler {
             case "/apis" -> discovery(call, cell, false);
             case "/openapi/v3" -> Responses.json(call, 200, cell.openApi().index());
             case "/openapi/v2" -> {
-                // Only the JSON form is served; a client that accepts nothing else (protobuf) is told so.
+                // JSON unless the client prefers the protobuf form (kubectl's OpenAPI v2 client asks for it)
                 String accept = call.header("Accept");
-                if (accept != null && accept.contains("protobuf") && !accept.contains("json") && !accept.contains("*/*")) {
-                    throw ApiException.notAcceptable("only application/json is supported for /openapi/v2");
-                }
-                call.respond(200, Responses.JSON, cell.openApi().swagger());
+                boolean protobuf = accept != null && accept.contains("protobuf")
+                        && (!accept.contains("json") || accept.indexOf("protobuf") < accept.indexOf("json"));
+                if (protobuf) call.respond(200, OpenApi.swaggerProtobufMediaType(), cell.openApi().swaggerProtobuf());
+                else call.respond(200, Responses.JSON, cell.openApi().swagger());
             }
             default -> {
                 if (path.startsWith("/openapi/v3/")) {
