@@ -18,6 +18,7 @@ import io.vertx.core.net.TrustOptions;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.X509TrustManager;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,8 +171,8 @@ public final class HttpFrontEnd {
         }
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            throw new UnsupportedOperationException("server-side trust manager");
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("this trust manager only checks clients of the API server");
         }
 
         @Override
