@@ -2,7 +2,13 @@ package dev.pier.apiserver.resources.core;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.apiserver.errors.ApiException;
+import dev.pier.storage.KeyValueStore;
+import dev.pier.storage.RangeRequest;
+import dev.pier.storage.sqlite.SqliteStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 
 import static dev.pier.apiserver.resources.Harness.createErrors;
 import static dev.pier.apiserver.resources.Harness.created;
@@ -82,9 +88,19 @@ class ServiceStrategyTest {
         assertThat(row(services.table(), ext)).containsEntry("External-IP", "db.example.com").containsEntry("Port(s)", "<none>");
     }
 
+    /** Reservations held in storage, across cells. */
+    private static int reservations(KeyValueStore kv) {
+        return kv.range(RangeRequest.prefix("/registry/")).kvs().size();
+    }
+
     @Test
-    void allocatorReservesUniqueValues() {
-        MemoryKeyValueStore kv = new MemoryKeyValueStore();
+    void allocatorReservesUniqueValues(@TempDir Path dir) {
+        try (SqliteStore kv = SqliteStore.open(dir.resolve("state.db"))) {
+            allocatorReservesUniqueValues(kv);
+        }
+    }
+
+    private void allocatorReservesUniqueValues(KeyValueStore kv) {
         ServiceAllocator allocator = new ServiceAllocator();
         ObjectNode a = created(services, "metadata: {name: a, uid: ua}\nspec: {type: NodePort, ports: [{port: 80}]}");
         a.withObject("/metadata").put("uid", "ua");
@@ -104,7 +120,7 @@ class ServiceStrategyTest {
         c.withObject("/metadata").put("uid", "uc");
         assertThatThrownBy(() -> allocator.allocate(kv, "c1", c, null, false))
                 .hasMessageContaining("spec.ports[0].nodePort: Invalid value: " + nodePort + ": provided port is already allocated");
-        assertThat(kv.size()).as("failed allocations undo their reservations").isEqualTo(2);
+        assertThat(reservations(kv)).as("failed allocations undo their reservations").isEqualTo(2);
         ObjectNode d = created(services, "metadata: {name: d}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 80}]}");
         assertThatThrownBy(() -> allocator.allocate(kv, "c1", d, null, false))
                 .hasMessageContaining("provided port is not in the valid range. The range of valid ports is 30000-32767");
@@ -118,11 +134,11 @@ class ServiceStrategyTest {
         ((ObjectNode) clusterIp.path("spec").path("ports").get(0)).remove("nodePort");
         allocator.allocate(kv, "c1", clusterIp, a, false);
         allocator.release(kv, "c1", a, clusterIp);
-        assertThat(kv.size()).isEqualTo(1);
+        assertThat(reservations(kv)).isEqualTo(1);
         allocator.release(kv, "c1", clusterIp, null);
-        assertThat(kv.size()).isZero();
+        assertThat(reservations(kv)).isZero();
         // other cells have their own ranges
         allocator.allocate(kv, "c2", b, null, false);
-        assertThat(kv.size()).isEqualTo(2);
+        assertThat(reservations(kv)).isEqualTo(2);
     }
 }
