@@ -4,7 +4,12 @@ import dev.pier.apiserver.ApiServer;
 import dev.pier.apiserver.auth.TokenFile;
 import dev.pier.apiserver.cell.Cell;
 import dev.pier.apiserver.cell.Cells;
+import dev.pier.controllers.ControllerManager;
+import dev.pier.controllers.ControllerOptions;
+import dev.pier.controllers.runtime.WorkQueue;
 import dev.pier.pki.CertificateAuthority;
+import dev.pier.scheduler.Scheduler;
+import dev.pier.scheduler.SchedulerSetup;
 import dev.pier.pki.IssuedCertificate;
 import dev.pier.pki.Kubeconfig;
 import dev.pier.storage.Compactor;
@@ -41,13 +46,16 @@ final class ControlPlane implements AutoCloseable {
     private final Compactor compactor;
     private final Cells cells;
     private final ApiServer server;
+    private final ControllerManager controllers;
 
-    private ControlPlane(ServerOptions options, KeyValueStore store, Compactor compactor, Cells cells, ApiServer server) {
+    private ControlPlane(ServerOptions options, KeyValueStore store, Compactor compactor, Cells cells, ApiServer server,
+                         ControllerManager controllers) {
         this.options = options;
         this.store = store;
         this.compactor = compactor;
         this.cells = cells;
         this.server = server;
+        this.controllers = controllers;
     }
 
     static ControlPlane start(ServerOptions options) throws IOException {
@@ -58,14 +66,26 @@ final class ControlPlane implements AutoCloseable {
             Cells cells = new Cells(store, Clock.systemUTC(), tokens);
             CertificateAuthority ca = cells.management().certificateAuthority();
             IssuedCertificate serving = ca.issueServing("pier-apiserver", dnsNames(options), ipAddresses(options), Duration.ofDays(365));
+            ControllerManager controllers = ControllerManager.create(cells, store, Clock.systemUTC(),
+                    new ControllerOptions(Durations.parse("--node-monitor-grace-period", options.nodeMonitorGracePeriod), WorkQueue.QueueListener.NONE));
+            SchedulerSetup.register(controllers, binPacking(options.schedulerScoring), Scheduler.SchedulingMetrics.NONE);
+            controllers.start();
             ApiServer server = ApiServer.start(cells, options.bind, options.port, serving, List.of(ca.certificate()));
-            ControlPlane cp = new ControlPlane(options, store, Compactor.start(store, COMPACTION_INTERVAL), cells, server);
+            ControlPlane cp = new ControlPlane(options, store, Compactor.start(store, COMPACTION_INTERVAL), cells, server, controllers);
             cp.writeKubeconfig(cells.management(), "", options.dataDir.resolve("kubeconfig"));
             return cp;
         } catch (RuntimeException | IOException e) {
             store.close();
             throw e;
         }
+    }
+
+    private static boolean binPacking(String scoring) {
+        return switch (scoring) {
+            case "bin-packing" -> true;
+            case "spread" -> false;
+            default -> throw new IllegalArgumentException("--scheduler-scoring must be bin-packing or spread, not \"" + scoring + "\"");
+        };
     }
 
     private static KeyValueStore openStore(ServerOptions options) {
@@ -163,6 +183,7 @@ final class ControlPlane implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        controllers.close();
         compactor.close();
         cells.close();
         store.close();

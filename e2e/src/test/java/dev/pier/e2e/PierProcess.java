@@ -61,6 +61,7 @@ final class PierProcess implements AutoCloseable {
         private final String cluster;
         private String etcdEndpoint;
         private Path tokenAuthFile;
+        private final List<String> extraArgs = new ArrayList<>();
 
         private Builder(Path dataDir, String cluster) {
             this.dataDir = dataDir.toAbsolutePath();
@@ -74,6 +75,12 @@ final class PierProcess implements AutoCloseable {
 
         Builder tokenAuthFile(Path file) {
             this.tokenAuthFile = file;
+            return this;
+        }
+
+        /** More flags for the server command. */
+        Builder args(String... args) {
+            extraArgs.addAll(List.of(args));
             return this;
         }
 
@@ -172,6 +179,7 @@ final class PierProcess implements AutoCloseable {
         if (options.cluster != null) cmd.addAll(List.of("--cluster", options.cluster));
         if (options.etcdEndpoint != null) cmd.addAll(List.of("--store", "etcd", "--etcd-endpoints", options.etcdEndpoint));
         if (options.tokenAuthFile != null) cmd.addAll(List.of("--token-auth-file", options.tokenAuthFile.toString()));
+        cmd.addAll(options.extraArgs);
         return cmd;
     }
 
