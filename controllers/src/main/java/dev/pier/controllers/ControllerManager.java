@@ -4,6 +4,7 @@ import dev.pier.apiserver.cell.Cells;
 import dev.pier.apiserver.client.LocalClient;
 import dev.pier.apiserver.registry.ResourceType;
 import dev.pier.controllers.deployment.DeploymentController;
+import dev.pier.controllers.disruption.DisruptionController;
 import dev.pier.controllers.gc.GarbageCollector;
 import dev.pier.controllers.nodelifecycle.NodeLifecycleController;
 import dev.pier.controllers.nodelifecycle.TaintEvictionController;
@@ -79,6 +80,14 @@ public final class ControllerManager implements AutoCloseable {
         WorkQueue<ObjectKey> evictionQueue = m.queue("taint_eviction_controller");
         m.add(new Controller<>("taint-eviction", evictionQueue,
                 new TaintEvictionController(client, nodes, pods, m.events, evictionQueue, clock), m.hub, 2));
+
+        WorkQueue<ObjectKey> disruptionQueue = m.queue("disruption");
+        m.add(new Controller<>("disruption", disruptionQueue, new DisruptionController(client,
+                m.informer("policy", "v1", "poddisruptionbudgets"), pods,
+                java.util.Map.of("ReplicaSet", replicaSets, "Deployment", m.informer("apps", "v1", "deployments"),
+                        "StatefulSet", m.informer("apps", "v1", "statefulsets"),
+                        "ReplicationController", m.informer("", "v1", "replicationcontrollers")),
+                disruptionQueue, clock), m.hub, 2));
 
         List<Informer> collected = new ArrayList<>();
         for (String[] gvr : COLLECTED) collected.add(m.informer(gvr[0], gvr[1], gvr[2]));

@@ -146,6 +146,13 @@ public final class ApiException extends RuntimeException {
         return new ApiException(429, "TooManyRequests", message, null);
     }
 
+    /** 429 refusing an eviction: the pod's disruption budget allows none now (what kubectl drain retries on). */
+    public static ApiException disruptionBudget(String budget, String why) {
+        ObjectNode d = JsonNodeFactory.instance.objectNode();
+        d.putArray("causes").addObject().put("reason", "DisruptionBudget").put("message", why);
+        return new ApiException(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.", d);
+    }
+
     public static ApiException internal(String message) {
         return new ApiException(500, "InternalError", "Internal error occurred: " + message, null);
     }
