@@ -29,6 +29,7 @@ import dev.pier.agent.cri.v1.VersionRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
@@ -80,6 +81,8 @@ final class GrpcCriClient implements CriClient {
         // a unix socket has no host name; the authority only fills the HTTP/2 :authority header
         .overrideAuthority("localhost")
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+        // grpc-netty asks every channel for TCP keep-alive; a unix socket has none (Netty would warn)
+        .withOption(ChannelOption.SO_KEEPALIVE, null)
         .build();
     return new GrpcCriClient(socket, eventLoop, channel, callTimeout, pullTimeout);
   }

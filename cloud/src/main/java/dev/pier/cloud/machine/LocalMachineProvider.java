@@ -1,5 +1,6 @@
 package dev.pier.cloud.machine;
 
+import dev.pier.cloud.host.SupervisedProcess;
 import dev.pier.agent.cri.CriClient;
 import dev.pier.agent.cri.CriException;
 import dev.pier.agent.cri.Sandbox;
@@ -50,7 +51,6 @@ public final class LocalMachineProvider implements MachineProvider {
   private static final Logger log = LoggerFactory.getLogger(LocalMachineProvider.class);
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
   private static final Duration KILL_TIMEOUT = Duration.ofSeconds(30);
-  private static final Path CNI_CACHE = Path.of("/var/lib/cni/results");
 
   private final LocalMachineConfig config;
   private final CommandRunner run;
@@ -271,7 +271,7 @@ public final class LocalMachineProvider implements MachineProvider {
     }
     networking.delete(m);
     Cgroups.remove(m.id());
-    removeCniCache(m);
+    RuntimeLeftovers.remove(m);
     removeTree(m.runtimeDir());
     if (removeData) removeTree(m.dataDir());
   }
@@ -288,16 +288,6 @@ public final class LocalMachineProvider implements MachineProvider {
       }
     } catch (CriException e) {
       log.warn("could not remove the pods of machine {} through CRI ({}); removing them by force", m.name(), e.getMessage());
-    }
-  }
-
-  /** libcni caches each attachment's result under /var/lib/cni/results/<network>-<container>-<if>. */
-  private static void removeCniCache(MachineLayout m) {
-    if (!Files.isDirectory(CNI_CACHE)) return;
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(CNI_CACHE, m.cniNetworkName() + "-*")) {
-      for (Path entry : entries) Files.deleteIfExists(entry);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

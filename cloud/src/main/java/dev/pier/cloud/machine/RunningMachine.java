@@ -1,5 +1,6 @@
 package dev.pier.cloud.machine;
 
+import dev.pier.cloud.host.SupervisedProcess;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

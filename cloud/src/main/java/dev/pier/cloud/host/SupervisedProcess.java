@@ -1,6 +1,5 @@
-package dev.pier.cloud.machine;
+package dev.pier.cloud.host;
 
-import dev.pier.cloud.host.CommandRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * service manager's {@code Restart=always}. Exits are noticed through {@link Process#onExit()},
  * so nothing polls.
  */
-final class SupervisedProcess {
+public final class SupervisedProcess {
   private static final Logger log = LoggerFactory.getLogger(SupervisedProcess.class);
   private static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
@@ -36,7 +35,7 @@ final class SupervisedProcess {
   private int restarts;
   private boolean stopping;
 
-  SupervisedProcess(String name, List<String> command, Map<String, String> env, Path logFile,
+  public SupervisedProcess(String name, List<String> command, Map<String, String> env, Path logFile,
       CommandRunner run, ScheduledExecutorService scheduler) {
     this.name = name;
     this.command = List.copyOf(command);
@@ -47,30 +46,30 @@ final class SupervisedProcess {
   }
 
   /** Starts the program; from now on it is restarted whenever it exits. */
-  synchronized void start() {
+  public synchronized void start() {
     stopping = false;
     launch();
   }
 
   /** Completes when the current run of the program exits (for start-up checks that should fail fast). */
-  synchronized CompletableFuture<Process> currentExit() {
+  public synchronized CompletableFuture<Process> currentExit() {
     return process.onExit();
   }
 
-  synchronized boolean running() {
+  public synchronized boolean running() {
     return process != null && process.isAlive();
   }
 
-  synchronized int restarts() {
+  public synchronized int restarts() {
     return restarts;
   }
 
-  synchronized long pid() {
+  public synchronized long pid() {
     return process == null ? -1 : process.pid();
   }
 
   /** Stops supervising, sends SIGTERM, and SIGKILL once {@code grace} has passed. */
-  void stop(Duration grace) {
+  public void stop(Duration grace) {
     Process p;
     synchronized (this) {
       stopping = true;
