@@ -56,8 +56,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class NodeStackTest {
   private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(60);
-  private static final Path SHIM_SOCKETS = Path.of("/run/containerd/s");
-  private static final Path CNI_CACHE = Path.of("/var/lib/cni/results");
 
   private Path dataDir;
   private LocalRegistry registry;
@@ -67,13 +65,11 @@ class NodeStackTest {
   private Machine b;
   private CriClient criA;
   private CriClient criB;
-  private List<String> shimSocketsBefore;
-  private List<String> cniCacheBefore;
+  private Leftovers leftovers;
 
   @BeforeAll
   void startTwoMachines() throws IOException {
-    shimSocketsBefore = HostState.entries(SHIM_SOCKETS);
-    cniCacheBefore = HostState.entries(CNI_CACHE);
+    leftovers = new Leftovers();
     Path target = Path.of("target").toAbsolutePath();
     dataDir = Files.createTempDirectory(Files.createDirectories(target), "node-stack-");
     registry = LocalRegistry.start(dataDir);
@@ -269,19 +265,7 @@ class NodeStackTest {
     assertThat(problems).as("problems while tearing down").isEmpty();
     if (dataDir == null) return;
 
-    assertThat(HostState.networkNamespaces()).noneMatch(ns -> ns.startsWith("pier" + network.index() + "-"));
-    assertThat(HostState.links()).doesNotContain(network.bridge()).noneMatch(l -> l.startsWith("pv" + network.index() + "x"));
-    assertThat(HostState.mountPointsUnder(dataDir)).isEmpty();
-    assertThat(HostState.mountPointsUnder(Path.of("/run/pier/net-" + network.index()))).isEmpty();
-    assertThat(Path.of("/run/pier/net-" + network.index())).doesNotExist();
-    assertThat(HostState.processesMentioning(dataDir.toString())).as("containerd, registry").isEmpty();
-    assertThat(HostState.processesMentioning("/run/pier/net-" + network.index() + "/")).as("shims").isEmpty();
-    assertThat(HostState.pierCgroups("pier" + network.index() + "-node-a")).isEmpty();
-    assertThat(HostState.pierCgroups("pier" + network.index() + "-node-b")).isEmpty();
-    assertThat(HostState.entries(SHIM_SOCKETS)).as("shim sockets").isSubsetOf(shimSocketsBefore);
-    assertThat(HostState.entries(CNI_CACHE)).as("CNI cache").isSubsetOf(cniCacheBefore);
-    var chain = new CommandRunner().runAllowingFailure(List.of("iptables", "-w", "-t", "nat", "-S", "PIER-" + network.index()));
-    assertThat(chain.succeeded()).as("iptables chain PIER-%s", network.index()).isFalse();
+    leftovers.assertNoneOf(dataDir, network, List.of("node-a", "node-b"));
     assertThat(Files.list(dataDir.resolve("machines")).map(p -> p.getFileName().toString()))
         .as("machine directories").doesNotContain("node-a", "node-b");
     new CommandRunner().run("rm", "-rf", "--one-file-system", dataDir.toString());

@@ -91,11 +91,17 @@ public final class LocalMachineProvider implements MachineProvider {
       log.info("machines of {} use bridge {} ({}), pod network {}", config.dataDir(),
           claim.network().bridge(), claim.network().machineSubnet(), claim.network().podNetwork());
       var provider = new LocalMachineProvider(config, run, machinesDir, lock, claim);
-      provider.bridge.ensure(provider.loopbackPorts());
-      for (MachineLayout leftover : provider.persistedLayouts()) {
-        provider.teardown(leftover, null, false);
+      try {
+        provider.bridge.ensure(provider.loopbackPorts());
+        for (MachineLayout leftover : provider.persistedLayouts()) {
+          provider.teardown(leftover, null, false);
+        }
+        return provider;
+      } catch (RuntimeException e) {
+        // the claim stays: what could not be cleared still uses the network, and the next start clears it
+        provider.scheduler.shutdownNow();
+        throw e;
       }
-      return provider;
     } catch (RuntimeException e) {
       release(lock);
       throw e;

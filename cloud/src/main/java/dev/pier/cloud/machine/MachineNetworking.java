@@ -1,7 +1,9 @@
 package dev.pier.cloud.machine;
 
 import dev.pier.cloud.host.CommandRunner;
+import dev.pier.cloud.host.Poll;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 
@@ -36,14 +38,19 @@ final class MachineNetworking {
     run.run("nsenter", "--net=" + m.netnsPath(), "sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward");
   }
 
-  /** Deletes the namespace (its eth0, and so the veth pair, goes with it) and the host's end if left. */
+  /**
+   * Deletes the namespace; its eth0, and with it the host's end of the pair, goes too, but only
+   * once the kernel has cleaned the namespace up, a moment later. The host's end is deleted here
+   * if it is still there, and waited for either way, so the slot's names are free on return.
+   */
   void delete(MachineLayout m) {
     if (Files.exists(m.netnsPath())) {
       run.run("ip", "netns", "delete", m.id());
     }
     if (HostBridge.linkExists(m.hostVeth())) {
-      run.run("ip", "link", "del", m.hostVeth());
+      run.runAllowingFailure(List.of("ip", "link", "del", m.hostVeth())); // may vanish meanwhile
     }
+    Poll.until(Duration.ofSeconds(30), () -> "interface " + m.hostVeth() + " to go", () -> !HostBridge.linkExists(m.hostVeth()));
   }
 
   /** Routes {@code m}'s pod CIDR from the host and from {@code others}, and theirs from {@code m}. */

@@ -3,6 +3,7 @@ package dev.pier.cloud.machine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +68,13 @@ final class NetworkClaims {
     try {
       Files.deleteIfExists(claim.runtimeDir().resolve(OWNER));
       Files.deleteIfExists(claim.runtimeDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not release " + claim.runtimeDir(), e);
+    }
+    try {
+      Files.deleteIfExists(RUN_DIR);
+    } catch (DirectoryNotEmptyException othersStillThere) {
+      // other installations hold their claims
     } catch (IOException e) {
       throw new UncheckedIOException("could not release " + claim.runtimeDir(), e);
     }
