@@ -26,7 +26,7 @@ final class Leftovers {
     assertThat(HostState.mountPointsUnder(dataDir)).isEmpty();
     assertThat(HostState.mountPointsUnder(Path.of(runtimeDir))).isEmpty();
     assertThat(Path.of(runtimeDir)).doesNotExist();
-    assertThat(HostState.processesMentioning(dataDir.toString())).as("containerd, registry").isEmpty();
+    assertThat(HostState.processesMentioning(dataDir.resolve("machines").toString())).as("containerd, machine programs").isEmpty();
     assertThat(HostState.processesMentioning(runtimeDir + "/")).as("shims").isEmpty();
     for (String name : names) {
       assertThat(HostState.pierCgroups("pier" + network.index() + "-" + name)).as("cgroups of " + name).isEmpty();

@@ -266,6 +266,7 @@ class NodeStackTest {
     if (dataDir == null) return;
 
     leftovers.assertNoneOf(dataDir, network, List.of("node-a", "node-b"));
+    assertThat(HostState.processesMentioning(dataDir.toString())).as("registry").isEmpty();
     assertThat(Files.list(dataDir.resolve("machines")).map(p -> p.getFileName().toString()))
         .as("machine directories").doesNotContain("node-a", "node-b");
     new CommandRunner().run("rm", "-rf", "--one-file-system", dataDir.toString());
