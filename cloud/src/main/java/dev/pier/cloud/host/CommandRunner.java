@@ -53,7 +53,7 @@ public final class CommandRunner {
 
   /** Runs a command to completion and returns how it ended, whatever its exit code. */
   public CommandResult runAllowingFailure(List<String> command) {
-    log.info("run: {}", String.join(" ", command));
+    log.debug("run: {}", String.join(" ", command));
     Process process;
     try {
       process = builder(command).start();

@@ -1,12 +1,12 @@
 package dev.pier.cloud.machine;
 
-import dev.pier.cloud.host.SupervisedProcess;
 import dev.pier.agent.cri.CriClient;
 import dev.pier.agent.cri.CriException;
 import dev.pier.agent.cri.Sandbox;
 import dev.pier.agent.cri.SandboxFilter;
 import dev.pier.cloud.host.CommandRunner;
 import dev.pier.cloud.host.Poll;
+import dev.pier.cloud.host.SupervisedProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -25,8 +25,10 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +62,11 @@ public final class LocalMachineProvider implements MachineProvider {
   private final HostBridge bridge;
   private final MachineNetworking networking;
   private final ScheduledExecutorService scheduler;
-  /** Guarded by {@code this}: slots, records and routes change under this lock only. */
+  /**
+   * One machine is created or deleted at a time (its lock); different machines in parallel.
+   * Slots, records, routes and {@link #running} change under {@code this} only.
+   */
+  private final Map<String, ReentrantLock> machineLocks = new ConcurrentHashMap<>();
   private final Map<String, RunningMachine> running = new LinkedHashMap<>();
   private boolean closed;
 
@@ -114,6 +120,16 @@ public final class LocalMachineProvider implements MachineProvider {
 
   @Override
   public Machine create(MachineSpec spec) {
+    ReentrantLock lock = lockOf(spec.name());
+    lock.lock();
+    try {
+      return createLocked(spec);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Machine createLocked(MachineSpec spec) {
     MachineLayout layout;
     synchronized (this) {
       checkOpen();
@@ -126,19 +142,19 @@ public final class LocalMachineProvider implements MachineProvider {
     try {
       prepare(layout);
       SupervisedProcess runtime = supervise("containerd", layout, List.of("containerd", "--config", layout.containerdConfig().toString()), Map.of());
+      Map<String, SupervisedProcess> programs = new LinkedHashMap<>();
+      for (MachineProcess process : spec.processes()) {
+        programs.put(process.name(), supervise(process.name(), layout, process.command(), process.env()));
+      }
+      started = new RunningMachine(layout, runtime, Map.copyOf(programs));
       runtime.start();
-      started = new RunningMachine(layout, runtime, new LinkedHashMap<>());
       awaitRuntime(layout, runtime);
       synchronized (this) {
         checkOpen();
         networking.connect(layout, otherLayouts(layout.name()));
         running.put(layout.name(), started);
       }
-      for (MachineProcess process : spec.processes()) {
-        SupervisedProcess p = supervise(process.name(), layout, process.command(), process.env());
-        started.processes().put(process.name(), p);
-        p.start();
-      }
+      programs.values().forEach(SupervisedProcess::start);
       log.info("machine {} is up", spec.name());
       return started.machine();
     } catch (RuntimeException e) {
@@ -157,16 +173,22 @@ public final class LocalMachineProvider implements MachineProvider {
 
   @Override
   public void delete(String name) {
-    RunningMachine machine;
-    Optional<MachineLayout> layout;
-    synchronized (this) {
-      checkOpen();
-      machine = running.remove(name);
-      layout = machine != null ? Optional.of(machine.layout()) : persistedLayout(name);
+    ReentrantLock lock = lockOf(name);
+    lock.lock();
+    try {
+      RunningMachine machine;
+      Optional<MachineLayout> layout;
+      synchronized (this) {
+        checkOpen();
+        machine = running.remove(name);
+        layout = machine != null ? Optional.of(machine.layout()) : persistedLayout(name);
+      }
+      if (layout.isEmpty()) return;
+      log.info("deleting machine {}", name);
+      teardown(layout.get(), machine, true);
+    } finally {
+      lock.unlock();
     }
-    if (layout.isEmpty()) return;
-    log.info("deleting machine {}", name);
-    teardown(layout.get(), machine, true);
   }
 
   @Override
@@ -181,19 +203,29 @@ public final class LocalMachineProvider implements MachineProvider {
     return persistedLayout(name).map(l -> new MachineStatus(name, MachineStatus.State.STOPPED, Map.of()));
   }
 
-  /** Stops every machine (keeping its data), removes the bridge and gives the network back. */
+  /**
+   * Stops every machine (keeping its data), removes the bridge and gives the network back. Creates
+   * and deletes under way finish first; new ones are refused.
+   */
   @Override
   public void close() {
-    List<RunningMachine> machines;
     synchronized (this) {
       if (closed) return;
       closed = true;
-      machines = new ArrayList<>(running.values());
-      running.clear();
     }
     try {
-      for (RunningMachine machine : machines) {
-        teardown(machine.layout(), machine, false);
+      for (String name : machineLocks.keySet().stream().sorted().toList()) {
+        ReentrantLock lock = lockOf(name);
+        lock.lock();
+        try {
+          RunningMachine machine;
+          synchronized (this) {
+            machine = running.remove(name);
+          }
+          if (machine != null) teardown(machine.layout(), machine, false);
+        } finally {
+          lock.unlock();
+        }
       }
       bridge.remove();
       NetworkClaims.release(claim);
@@ -305,6 +337,10 @@ public final class LocalMachineProvider implements MachineProvider {
   }
 
   // ---- records ----
+
+  private ReentrantLock lockOf(String name) {
+    return machineLocks.computeIfAbsent(name, n -> new ReentrantLock());
+  }
 
   private List<MachineLayout> otherLayouts(String name) {
     return running.values().stream().map(RunningMachine::layout).filter(l -> !l.name().equals(name)).toList();

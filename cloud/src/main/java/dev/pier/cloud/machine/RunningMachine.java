@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A machine the provider started: its layout, its runtime and its other programs. */
+/** A machine the provider started: its layout, its runtime and its other programs (by name). */
 record RunningMachine(MachineLayout layout, SupervisedProcess runtime, Map<String, SupervisedProcess> processes) {
 
   Machine machine() {
