@@ -6,6 +6,7 @@ import dev.pier.apiserver.registry.ResourceType;
 import dev.pier.controllers.deployment.DeploymentController;
 import dev.pier.controllers.disruption.DisruptionController;
 import dev.pier.controllers.gc.GarbageCollector;
+import dev.pier.controllers.namespace.NamespaceDefaultsController;
 import dev.pier.controllers.nodelifecycle.NodeLifecycleController;
 import dev.pier.controllers.nodelifecycle.TaintEvictionController;
 import dev.pier.controllers.replicaset.ReplicaSetController;
@@ -88,6 +89,11 @@ public final class ControllerManager implements AutoCloseable {
                         "StatefulSet", m.informer("apps", "v1", "statefulsets"),
                         "ReplicationController", m.informer("", "v1", "replicationcontrollers")),
                 disruptionQueue, clock), m.hub, 2));
+
+        WorkQueue<ObjectKey> namespaceQueue = m.queue("namespace_defaults");
+        m.add(new Controller<>("namespace-defaults", namespaceQueue, new NamespaceDefaultsController(client,
+                m.informer("", "v1", "namespaces"), m.informer("", "v1", "serviceaccounts"), m.informer("", "v1", "configmaps"),
+                namespaceQueue), m.hub, 2));
 
         List<Informer> collected = new ArrayList<>();
         for (String[] gvr : COLLECTED) collected.add(m.informer(gvr[0], gvr[1], gvr[2]));

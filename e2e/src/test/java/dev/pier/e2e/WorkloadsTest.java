@@ -388,6 +388,23 @@ abstract class WorkloadsTest {
         assertThat(refused.stderr()).contains("Cannot evict pod as it would violate the pod's disruption budget");
     }
 
+    @Test
+    void everyNamespaceHasItsDefaultAccountAndRootCertificate() {
+        String ns = newNamespace();
+        Await.until(SETTLE, "default ServiceAccount and kube-root-ca.crt in " + ns, () ->
+                kubectl.run("get", "serviceaccount", "default", "-n", ns).exitCode() == 0
+                        && kubectl.run("get", "configmap", "kube-root-ca.crt", "-n", ns).exitCode() == 0);
+        String ca = json("get", "configmap", "kube-root-ca.crt", "-n", ns, "-o", "json").at("/data/ca.crt").asText();
+        assertThat(ca).startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(ca.strip()).isEqualTo(KubeconfigFile.read(cluster.kubeconfig()).caPem().strip());
+        // deleted or tampered with, they come back as they were
+        kubectl.ok("delete", "serviceaccount", "default", "-n", ns);
+        kubectl.ok("patch", "configmap", "kube-root-ca.crt", "-n", ns, "--type=merge", "-p", "{\"data\":{\"ca.crt\":\"forged\"}}");
+        Await.until(SETTLE, "default account and certificate restored", () ->
+                kubectl.run("get", "serviceaccount", "default", "-n", ns).exitCode() == 0
+                        && json("get", "configmap", "kube-root-ca.crt", "-n", ns, "-o", "json").at("/data/ca.crt").asText().equals(ca));
+    }
+
     private static String packedPod(String ns, String name, String cpu) {
         return """
                 apiVersion: v1
