@@ -11,6 +11,8 @@ import dev.pier.storage.Compactor;
 import dev.pier.storage.KeyValueStore;
 import dev.pier.storage.etcd.EtcdStore;
 import dev.pier.storage.sqlite.SqliteStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -32,6 +34,7 @@ import java.util.Set;
  * the previous one to be ready. Writes the admin kubeconfig once the server serves.
  */
 final class ControlPlane implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
     private static final Duration ADMIN_CERT_VALIDITY = Duration.ofDays(365);
 
     private static final Duration COMPACTION_INTERVAL = Duration.ofMinutes(5);
@@ -51,21 +54,41 @@ final class ControlPlane implements AutoCloseable {
     }
 
     static ControlPlane start(ServerOptions options) throws IOException {
+        long started = System.nanoTime();
         Files.createDirectories(options.dataDir);
+        LOG.info("Starting Pier: data directory {}, storage {}", options.dataDir.toAbsolutePath(), describeStore(options));
         KeyValueStore store = openStore(options);
         try {
-            TokenFile tokens = options.tokenAuthFile == null ? TokenFile.empty() : TokenFile.load(options.tokenAuthFile);
+            LOG.info("Storage ready at revision {}", store.currentRevision());
+            TokenFile tokens = TokenFile.empty();
+            if (options.tokenAuthFile != null) {
+                tokens = TokenFile.load(options.tokenAuthFile);
+                LOG.info("Management cluster accepts the bearer tokens of {}", options.tokenAuthFile.toAbsolutePath());
+            }
             Cells cells = new Cells(store, Clock.systemUTC(), tokens);
             CertificateAuthority ca = cells.management().certificateAuthority();
             IssuedCertificate serving = ca.issueServing("pier-apiserver", dnsNames(options), ipAddresses(options), Duration.ofDays(365));
             ApiServer server = ApiServer.start(cells, options.bind, options.port, serving, List.of(ca.certificate()));
             ControlPlane cp = new ControlPlane(options, store, Compactor.start(store, COMPACTION_INTERVAL), cells, server);
-            cp.writeKubeconfig(cells.management(), "", options.dataDir.resolve("kubeconfig"));
+            LOG.info("Serving the Kubernetes API on {}:{} (HTTPS): management cluster at {}, tenant clusters under {}/clusters/<name>",
+                    options.bind, server.port(), cp.url(cells.management()), cp.url(cells.management()));
+            Path kubeconfig = cp.writeKubeconfig(cells.management(), "", options.dataDir.resolve("kubeconfig"));
+            LOG.info("Wrote the management cluster's admin kubeconfig to {}; started in {} ms", kubeconfig.toAbsolutePath(),
+                    (System.nanoTime() - started) / 1_000_000);
             return cp;
         } catch (RuntimeException | IOException e) {
+            LOG.error("Start-up failed: {}", e.toString());
             store.close();
             throw e;
         }
+    }
+
+    /** The storage backend for the start-up log; any user:password in an etcd URL is left out. */
+    private static String describeStore(ServerOptions options) {
+        return switch (options.store) {
+            case sqlite -> "SQLite " + options.dataDir.resolve("state.db").toAbsolutePath();
+            case etcd -> "etcd " + options.etcdEndpoints.stream().map(u -> u.replaceAll("//[^/@]*@", "//")).toList();
+        };
     }
 
     private static KeyValueStore openStore(ServerOptions options) {
@@ -162,9 +185,12 @@ final class ControlPlane implements AutoCloseable {
 
     @Override
     public void close() {
+        long started = System.nanoTime();
+        LOG.info("Stopping: the API server first (no new requests), then compaction, cells and storage");
         server.close();
         compactor.close();
         cells.close();
         store.close();
+        LOG.info("Stopped in {} ms", (System.nanoTime() - started) / 1_000_000);
     }
 }
