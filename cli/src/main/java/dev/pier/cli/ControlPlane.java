@@ -4,6 +4,7 @@ import dev.pier.apiserver.ApiServer;
 import dev.pier.apiserver.auth.TokenFile;
 import dev.pier.apiserver.cell.Cell;
 import dev.pier.apiserver.cell.Cells;
+import dev.pier.apiserver.metrics.Metrics;
 import dev.pier.pki.CertificateAuthority;
 import dev.pier.pki.IssuedCertificate;
 import dev.pier.pki.Kubeconfig;
@@ -40,13 +41,15 @@ final class ControlPlane implements AutoCloseable {
     private static final Duration COMPACTION_INTERVAL = Duration.ofMinutes(5);
 
     private final ServerOptions options;
+    private final Metrics metrics;
     private final KeyValueStore store;
     private final Compactor compactor;
     private final Cells cells;
     private final ApiServer server;
 
-    private ControlPlane(ServerOptions options, KeyValueStore store, Compactor compactor, Cells cells, ApiServer server) {
+    private ControlPlane(ServerOptions options, Metrics metrics, KeyValueStore store, Compactor compactor, Cells cells, ApiServer server) {
         this.options = options;
+        this.metrics = metrics;
         this.store = store;
         this.compactor = compactor;
         this.cells = cells;
@@ -57,7 +60,9 @@ final class ControlPlane implements AutoCloseable {
         long started = System.nanoTime();
         Files.createDirectories(options.dataDir);
         LOG.info("Starting Pier: data directory {}, storage {}", options.dataDir.toAbsolutePath(), describeStore(options));
-        KeyValueStore store = openStore(options);
+        // One registry for the process: what the API records and /metrics serves. Storage is timed below the cells.
+        Metrics metrics = Metrics.create();
+        KeyValueStore store = metrics.storage().instrument(openStore(options));
         try {
             LOG.info("Storage ready at revision {}", store.currentRevision());
             TokenFile tokens = TokenFile.empty();
@@ -68,8 +73,8 @@ final class ControlPlane implements AutoCloseable {
             Cells cells = new Cells(store, Clock.systemUTC(), tokens);
             CertificateAuthority ca = cells.management().certificateAuthority();
             IssuedCertificate serving = ca.issueServing("pier-apiserver", dnsNames(options), ipAddresses(options), Duration.ofDays(365));
-            ApiServer server = ApiServer.start(cells, options.bind, options.port, serving, List.of(ca.certificate()));
-            ControlPlane cp = new ControlPlane(options, store, Compactor.start(store, COMPACTION_INTERVAL), cells, server);
+            ApiServer server = ApiServer.start(cells, metrics, options.bind, options.port, serving, List.of(ca.certificate()));
+            ControlPlane cp = new ControlPlane(options, metrics, store, Compactor.start(store, COMPACTION_INTERVAL), cells, server);
             LOG.info("Serving the Kubernetes API on {}:{} (HTTPS): management cluster at {}, tenant clusters under {}/clusters/<name>",
                     options.bind, server.port(), cp.url(cells.management()), cp.url(cells.management()));
             Path kubeconfig = cp.writeKubeconfig(cells.management(), "", options.dataDir.resolve("kubeconfig"));
@@ -109,6 +114,11 @@ final class ControlPlane implements AutoCloseable {
 
     Cells cells() {
         return cells;
+    }
+
+    /** The process's metrics: controllers and the scheduler record into {@code metrics().controllers()}. */
+    Metrics metrics() {
+        return metrics;
     }
 
     /** The URL clients use for a cell: {@code https://host:port} or {@code https://host:port/clusters/<name>}. */
