@@ -21,7 +21,7 @@ final class Credentials {
             X509Certificate leaf = certificates.getFirst();
             why.append("client certificate \"").append(leaf.getSubjectX500Principal().getName())
                     .append("\" issued by \"").append(leaf.getIssuerX500Principal().getName())
-                    .append("\" is not one of this cell's CA");
+                    .append("\" was not issued by this cell's CA");
         }
         if (authorization != null) {
             if (!why.isEmpty()) why.append("; ");
