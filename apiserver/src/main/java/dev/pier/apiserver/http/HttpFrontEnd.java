@@ -6,6 +6,8 @@ import dev.pier.apiserver.cell.Cells;
 import dev.pier.apiserver.errors.ApiException;
 import dev.pier.apiserver.meta.Json;
 import dev.pier.apiserver.metrics.Metrics;
+import dev.pier.apiserver.metrics.RequestLabels;
+import dev.pier.apiserver.registry.ResourceType;
 import dev.pier.pki.IssuedCertificate;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -129,9 +131,16 @@ public final class HttpFrontEnd {
     }
 
     private static MeteredCall metered(VertxCall call, Cell cell, Metrics metrics) {
-        var labels = MetricLabels.of(cell, call);
+        RequestLabels labels;
+        try {
+            labels = MetricLabels.of(cell, call);
+        } catch (RuntimeException e) {
+            // metrics must never fail a request: count it without a path rather than answer 500
+            LOG.warn("No metric labels for {} {}", call.method(), call.path(), e);
+            labels = MetricLabels.unrouted(call.method());
+        }
         String kind = labels.resource().isEmpty() ? null
-                : cell.registry().find(labels.group(), labels.version(), labels.resource()).map(t -> t.kind()).orElse(null);
+                : cell.registry().find(labels.group(), labels.version(), labels.resource()).map(ResourceType::kind).orElse(null);
         return new MeteredCall(call, metrics.api(), labels, kind);
     }
 

@@ -55,7 +55,8 @@ final class MeteredCall implements ApiCall {
     @Override
     public void write(byte[] chunk) {
         call.write(chunk);
-        if (watching) metrics.watchEvent(labels.cell(), labels.group(), labels.version(), kind);
+        // an event written after the client left is dropped by the call, so it is not counted as sent
+        if (watching && !call.clientGone()) metrics.watchEvent(labels.cell(), labels.group(), labels.version(), kind);
     }
 
     @Override
