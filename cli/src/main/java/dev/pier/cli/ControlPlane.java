@@ -5,7 +5,10 @@ import dev.pier.apiserver.auth.TokenFile;
 import dev.pier.apiserver.cell.Cell;
 import dev.pier.apiserver.cell.Cells;
 import dev.pier.apiserver.metrics.Metrics;
+import dev.pier.controllers.ControllerManager;
+import dev.pier.controllers.ControllerOptions;
 import dev.pier.pki.CertificateAuthority;
+import dev.pier.scheduler.SchedulerSetup;
 import dev.pier.pki.IssuedCertificate;
 import dev.pier.pki.Kubeconfig;
 import dev.pier.storage.Compactor;
@@ -46,14 +49,17 @@ final class ControlPlane implements AutoCloseable {
     private final Compactor compactor;
     private final Cells cells;
     private final ApiServer server;
+    private final ControllerManager controllers;
 
-    private ControlPlane(ServerOptions options, Metrics metrics, KeyValueStore store, Compactor compactor, Cells cells, ApiServer server) {
+    private ControlPlane(ServerOptions options, Metrics metrics, KeyValueStore store, Compactor compactor, Cells cells, ApiServer server,
+                         ControllerManager controllers) {
         this.options = options;
         this.metrics = metrics;
         this.store = store;
         this.compactor = compactor;
         this.cells = cells;
         this.server = server;
+        this.controllers = controllers;
     }
 
     static ControlPlane start(ServerOptions options) throws IOException {
@@ -73,8 +79,14 @@ final class ControlPlane implements AutoCloseable {
             Cells cells = new Cells(store, Clock.systemUTC(), tokens);
             CertificateAuthority ca = cells.management().certificateAuthority();
             IssuedCertificate serving = ca.issueServing("pier-apiserver", dnsNames(options), ipAddresses(options), Duration.ofDays(365));
+            ControllerMetricsListener controllerMetrics = new ControllerMetricsListener(metrics.controllers());
+            ControllerManager controllers = ControllerManager.create(cells, store, Clock.systemUTC(),
+                    new ControllerOptions(Durations.parse("--node-monitor-grace-period", options.nodeMonitorGracePeriod), controllerMetrics));
+            SchedulerSetup.register(controllers, binPacking(options.schedulerScoring), controllerMetrics);
+            controllers.start();
+            LOG.info("Controllers and scheduler started");
             ApiServer server = ApiServer.start(cells, metrics, options.bind, options.port, serving, List.of(ca.certificate()));
-            ControlPlane cp = new ControlPlane(options, metrics, store, Compactor.start(store, COMPACTION_INTERVAL), cells, server);
+            ControlPlane cp = new ControlPlane(options, metrics, store, Compactor.start(store, COMPACTION_INTERVAL), cells, server, controllers);
             LOG.info("Serving the Kubernetes API on {}:{} (HTTPS): management cluster at {}, tenant clusters under {}/clusters/<name>",
                     options.bind, server.port(), cp.url(cells.management()), cp.url(cells.management()));
             Path kubeconfig = cp.writeKubeconfig(cells.management(), "", options.dataDir.resolve("kubeconfig"));
@@ -86,6 +98,14 @@ final class ControlPlane implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    private static boolean binPacking(String scoring) {
+        return switch (scoring) {
+            case "bin-packing" -> true;
+            case "spread" -> false;
+            default -> throw new IllegalArgumentException("--scheduler-scoring must be bin-packing or spread, not \"" + scoring + "\"");
+        };
     }
 
     /** The storage backend for the start-up log; any user:password in an etcd URL is left out. */
@@ -196,8 +216,9 @@ final class ControlPlane implements AutoCloseable {
     @Override
     public void close() {
         long started = System.nanoTime();
-        LOG.info("Stopping: the API server first (no new requests), then compaction, cells and storage");
+        LOG.info("Stopping: the API server first (no new requests), then controllers, compaction, cells and storage");
         server.close();
+        controllers.close();
         compactor.close();
         cells.close();
         store.close();

@@ -28,5 +28,14 @@ final class ServerOptions {
     @Option(names = "--advertise-address", description = "Host or IP written into kubeconfigs (default: 127.0.0.1).")
     String advertiseAddress = "127.0.0.1";
 
+    @Option(names = "--node-monitor-grace-period", defaultValue = "40s",
+            description = "How long a node may miss heartbeats before it is Ready=Unknown and its pods are evicted once their "
+                    + "tolerations run out (default: ${DEFAULT-VALUE}; e.g. 40s, 2m).")
+    String nodeMonitorGracePeriod;
+
+    @Option(names = "--scheduler-scoring", defaultValue = "bin-packing",
+            description = "How the scheduler ranks feasible nodes: bin-packing (fullest first) or spread (emptiest first) (default: ${DEFAULT-VALUE}).")
+    String schedulerScoring;
+
     enum StoreKind { sqlite, etcd }
 }

@@ -12,10 +12,10 @@ class EtcdKubectlTest extends KubectlTest {
     }
 
     /** A fresh etcd and a Pier management cell on it; closing the cluster stops both. */
-    static Cluster startOnEtcd(Path work) {
+    static Cluster startOnEtcd(Path work, String... serverArgs) {
         EtcdProcess etcd = EtcdProcess.start();
         try {
-            PierProcess pier = PierProcess.server(work.resolve("data")).etcd(etcd.endpoint()).start();
+            PierProcess pier = PierProcess.server(work.resolve("data")).etcd(etcd.endpoint()).args(serverArgs).start();
             return new Cluster(pier.kubeconfig(), () -> {
                 try {
                     pier.close();

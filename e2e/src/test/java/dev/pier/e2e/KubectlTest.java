@@ -629,9 +629,33 @@ abstract class KubectlTest {
 
     @Test
     void statusSubresourceAndMainResourceUpdateEachOtherIndependently() {
+        // a kind no controller writes, so the test alone changes its status (a Deployment's controller would)
         String ns = newNamespace();
-        kubectl.ok("create", "deployment", "stat", "-n", ns, "--image=nginx:1.27", "--replicas=1");
-        ObjectNode original = (ObjectNode) json(kubectl.ok("get", "deployment", "stat", "-n", ns, "-o", "json"));
+        kubectl.runWithInput("""
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: gauges.stat.pier.dev}
+                spec:
+                  group: stat.pier.dev
+                  names: {plural: gauges, singular: gauge, kind: Gauge}
+                  scope: Namespaced
+                  versions:
+                  - name: v1
+                    served: true
+                    storage: true
+                    subresources: {status: {}}
+                    schema:
+                      openAPIV3Schema:
+                        type: object
+                        properties:
+                          spec: {type: object, properties: {replicas: {type: integer}}}
+                          status: {type: object, properties: {replicas: {type: integer}, readyReplicas: {type: integer}, observedGeneration: {type: integer}}}
+                """, "apply", "-f", "-").assertOk();
+        kubectl.ok("wait", "--for=condition=Established", "crd/gauges.stat.pier.dev", "--timeout=30s");
+        Await.until(Duration.ofSeconds(30), "gauges served", () ->
+                kubectl.runWithInput("apiVersion: stat.pier.dev/v1\nkind: Gauge\nmetadata: {name: stat, namespace: " + ns
+                        + "}\nspec: {replicas: 1}\n", "apply", "-f", "-").exitCode() == 0);
+        ObjectNode original = (ObjectNode) json(kubectl.ok("get", "gauge", "stat", "-n", ns, "-o", "json"));
         long generation = original.at("/metadata/generation").asLong();
 
         // PUT .../status: the status changes, the spec does not
@@ -639,7 +663,7 @@ abstract class KubectlTest {
         statusUpdate.putObject("status").put("replicas", 3).put("readyReplicas", 2).put("observedGeneration", generation);
         ((ObjectNode) statusUpdate.path("spec")).put("replicas", 9);
         kubectl.runWithInput(statusUpdate.toString(), "replace", "--subresource=status", "-f", "-").assertOk();
-        JsonNode afterStatus = json(kubectl.ok("get", "deployment", "stat", "-n", ns, "-o", "json"));
+        JsonNode afterStatus = json(kubectl.ok("get", "gauge", "stat", "-n", ns, "-o", "json"));
         assertThat(afterStatus.at("/status/replicas").asInt()).isEqualTo(3);
         assertThat(afterStatus.at("/status/readyReplicas").asInt()).isEqualTo(2);
         assertThat(afterStatus.at("/spec/replicas").asInt()).as("a status update ignores the spec").isEqualTo(1);
@@ -650,16 +674,16 @@ abstract class KubectlTest {
         ((ObjectNode) specUpdate.path("spec")).put("replicas", 4);
         specUpdate.putObject("status").put("replicas", 42);
         kubectl.runWithInput(specUpdate.toString(), "replace", "-f", "-").assertOk();
-        JsonNode afterSpec = json(kubectl.ok("get", "deployment", "stat", "-n", ns, "-o", "json"));
+        JsonNode afterSpec = json(kubectl.ok("get", "gauge", "stat", "-n", ns, "-o", "json"));
         assertThat(afterSpec.at("/spec/replicas").asInt()).isEqualTo(4);
         assertThat(afterSpec.at("/status/replicas").asInt()).as("a main-resource update ignores the status").isEqualTo(3);
         assertThat(afterSpec.at("/metadata/generation").asLong()).as("a spec change bumps generation").isGreaterThan(generation);
 
         // the same through the raw API (--raw takes a path from the host's root: a tenant's /clusters/<name> included)
         String prefix = java.net.URI.create(KubeconfigFile.read(cluster.kubeconfig()).server()).getPath();
-        String raw = kubectl.ok("get", "--raw", prefix + "/apis/apps/v1/namespaces/" + ns + "/deployments/stat/status");
+        String raw = kubectl.ok("get", "--raw", prefix + "/apis/stat.pier.dev/v1/namespaces/" + ns + "/gauges/stat/status");
         JsonNode viaRaw = json(raw);
-        assertThat(viaRaw.at("/kind").asText()).isEqualTo("Deployment");
+        assertThat(viaRaw.at("/kind").asText()).isEqualTo("Gauge");
         assertThat(viaRaw.at("/status/replicas").asInt()).isEqualTo(3);
     }
 

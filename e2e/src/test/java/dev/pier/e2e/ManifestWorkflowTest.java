@@ -68,7 +68,7 @@ class ManifestWorkflowTest {
 
         String created = kubectl.ok("apply", "-f", dir.toString(), "-n", ns);
         assertThat(created).contains("deployment.apps/web created", "service/web created");
-        JsonNode live = getJson(ns, "deployment", "web");
+        JsonNode live = settled(ns, "web");
         String rv = live.path("metadata").path("resourceVersion").asText();
         assertThat(live.path("metadata").path("annotations").has("kubectl.kubernetes.io/last-applied-configuration")).isTrue();
         assertThat(live.path("spec").path("template").path("spec").path("containers")).hasSize(2);
@@ -215,6 +215,8 @@ class ManifestWorkflowTest {
         String ns = newNamespace();
         Path file = write(dir("replace-" + ns).resolve("deployment.yaml"), deployment("web", 2, "nginx:1.27", "debug", true, true));
         kubectl.ok("create", "-f", file.toString(), "-n", ns);
+        // kubectl replace reads the live resourceVersion, then writes: let the controller finish its status first
+        settled(ns, "web");
 
         write(file, deployment("web", 3, "nginx:1.28", "debug", true, true));
         Kubectl.Result different = kubectl.run("diff", "-f", file.toString(), "-n", ns);
@@ -520,6 +522,25 @@ class ManifestWorkflowTest {
                           replicas:
                             type: integer
             """;
+
+    /**
+     * The deployment once its controller has caught up (status for the current generation and replica
+     * count): from then on only clients change it, so resourceVersions compare as the test means.
+     */
+    private JsonNode settled(String ns, String name) {
+        JsonNode[] last = new JsonNode[1];
+        Await.until(Duration.ofSeconds(30), () -> "deployment " + name + " status to settle: " + last[0], () -> {
+            last[0] = getJson(ns, "deployment", name);
+            JsonNode status = last[0].path("status");
+            return status.path("observedGeneration").asLong() == last[0].at("/metadata/generation").asLong()
+                    && status.path("replicas").asInt() == last[0].at("/spec/replicas").asInt()
+                    && status.path("conditions").size() >= 2;
+        });
+        // one more read a moment later must show no further change
+        Await.pause();
+        JsonNode again = getJson(ns, "deployment", name);
+        return again.at("/metadata/resourceVersion").equals(last[0].at("/metadata/resourceVersion")) ? again : settled(ns, name);
+    }
 
     private JsonNode getJson(String ns, String resource, String name, String... extra) {
         List<String> args = new ArrayList<>(List.of("get", resource, name, "-n", ns, "-o", "json"));

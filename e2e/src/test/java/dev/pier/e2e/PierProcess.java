@@ -62,6 +62,7 @@ final class PierProcess implements AutoCloseable {
         private String etcdEndpoint;
         private Path tokenAuthFile;
         private final java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
+        private final List<String> extraArgs = new ArrayList<>();
 
         private Builder(Path dataDir, String cluster) {
             this.dataDir = dataDir.toAbsolutePath();
@@ -75,6 +76,12 @@ final class PierProcess implements AutoCloseable {
 
         Builder tokenAuthFile(Path file) {
             this.tokenAuthFile = file;
+            return this;
+        }
+
+        /** More flags for the server command. */
+        Builder args(String... args) {
+            extraArgs.addAll(List.of(args));
             return this;
         }
 
@@ -181,6 +188,7 @@ final class PierProcess implements AutoCloseable {
         if (options.cluster != null) cmd.addAll(List.of("--cluster", options.cluster));
         if (options.etcdEndpoint != null) cmd.addAll(List.of("--store", "etcd", "--etcd-endpoints", options.etcdEndpoint));
         if (options.tokenAuthFile != null) cmd.addAll(List.of("--token-auth-file", options.tokenAuthFile.toString()));
+        cmd.addAll(options.extraArgs);
         return cmd;
     }
 

@@ -12,6 +12,7 @@ import dev.pier.apiserver.meta.Json;
 import dev.pier.apiserver.meta.LabelSelector;
 import dev.pier.apiserver.registry.DeleteOptions;
 import dev.pier.apiserver.registry.ListOptions;
+import dev.pier.apiserver.registry.PodBinding;
 import dev.pier.apiserver.registry.ResourceStore;
 import dev.pier.apiserver.registry.ResourceType;
 import dev.pier.apiserver.registry.WriteOptions;
@@ -37,6 +38,7 @@ final class ResourceHandler {
             case "" -> true;
             case "status" -> type.hasStatus();
             case "scale" -> type.strategy().scale() != null && !info.name().isEmpty();
+            case "binding" -> type.group().isEmpty() && type.resource().equals("pods") && !info.name().isEmpty();
             default -> false;
         };
         if (!served) throw ApiException.pathNotFound(call.path());
@@ -46,6 +48,13 @@ final class ResourceHandler {
         String name = info.name();
         if (info.subresource().equals("scale")) {
             ScaleHandler.handle(call, type, store, ns, name);
+            return;
+        }
+        if (info.subresource().equals("binding")) {
+            if (!call.method().equals("POST")) throw ApiException.methodNotAllowed(call.method(), "pods/binding");
+            ObjectNode binding = BodyDecoder.decodeObject(call.header("Content-Type"), call.body());
+            PodBinding.bind(store, ns, name, binding, writeOptions(call), cell.clock());
+            Responses.json(call, 201, Responses.success(201));
             return;
         }
         boolean status = info.subresource().equals("status");

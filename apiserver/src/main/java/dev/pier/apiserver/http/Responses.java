@@ -19,6 +19,17 @@ final class Responses {
         call.respond(code, contentType, Json.bytes(body));
     }
 
+    /** A {@code metav1.Status} of success, as subresources that return no object answer. */
+    static JsonNode success(int code) {
+        var s = Json.object();
+        s.put("kind", "Status");
+        s.put("apiVersion", "v1");
+        s.putObject("metadata");
+        s.put("status", "Success");
+        s.put("code", code);
+        return s;
+    }
+
     static void error(ApiCall call, ApiException e) {
         call.respond(e.code(), JSON, Json.bytes(e.toStatus()));
     }

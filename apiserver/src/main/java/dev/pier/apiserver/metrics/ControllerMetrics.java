@@ -15,18 +15,21 @@ import java.util.Objects;
  * which only the management cluster's admins see). Controllers and the scheduler only call these methods:
  * <pre>{@code
  * ControllerMetrics.WorkQueue queue = metrics.controllers().workQueue("deployment");
- * queue.added(cell);                               // a key entered the queue
+ * queue.added(cell);  queue.depth(cell, 12);       // a key entered the queue, which now holds 12
  * queue.taken(cell, waited);  ...  queue.done(cell, worked);   // a worker took it, then synced it
  * queue.retried(cell);                             // re-queued with back-off after an error
- * metrics.controllers().scheduleAttempt(cell, ControllerMetrics.ScheduleResult.SCHEDULED);
+ * metrics.controllers().scheduleAttempt(cell, ControllerMetrics.ScheduleResult.SCHEDULED, took);
  * metrics.controllers().podScheduled(cell, attempts, sinceFirstAttempt);
  * }</pre>
+ * A queue shared by every cell (as the controller manager's are) reports with cell "".
  */
 public final class ControllerMetrics {
     /** client-go's work queue buckets: 10 ns to 1000 s, ten times apart. */
     private static final double[] QUEUE_BUCKETS = {1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10, 100, 1000};
     /** kube-scheduler's pod scheduling buckets: 10 ms doubling twenty times (about 1.5 hours). */
     private static final double[] SCHEDULING_BUCKETS = exponential(0.01, 2, 20);
+    /** kube-scheduler's buckets for one attempt: 1 ms doubling fifteen times (about 16 s). */
+    private static final double[] ATTEMPT_BUCKETS = exponential(0.001, 2, 15);
     /** Attempt counts above this are reported together, so that one pod that never fits cannot grow series without end. */
     private static final int MAX_ATTEMPTS_LABEL = 15;
     private static final String PROFILE = "default-scheduler";
@@ -46,6 +49,7 @@ public final class ControllerMetrics {
     private final Histogram workDuration;
     private final Counter retries;
     private final Counter scheduleAttempts;
+    private final Histogram attemptDuration;
     private final Histogram podSchedulingDuration;
 
     ControllerMetrics(PrometheusRegistry registry) {
@@ -66,6 +70,10 @@ public final class ControllerMetrics {
         scheduleAttempts = Counter.builder().name("scheduler_schedule_attempts_total")
                 .help("Number of attempts to schedule pods, by the result. 'unschedulable' means a pod could not be scheduled, while 'error' means an internal scheduler problem.")
                 .labelNames(Metrics.CELL, "result", "profile").register(registry);
+        attemptDuration = Histogram.builder().name("scheduler_scheduling_attempt_duration_seconds")
+                .help("Scheduling attempt latency in seconds (scheduling algorithm + binding)")
+                .classicOnly().classicUpperBounds(ATTEMPT_BUCKETS).withoutExemplars()
+                .labelNames(Metrics.CELL, "result", "profile").register(registry);
         podSchedulingDuration = Histogram.builder().name("scheduler_pod_scheduling_duration_seconds")
                 .help("E2e latency for a pod being scheduled which may include multiple scheduling attempts.")
                 .classicOnly().classicUpperBounds(SCHEDULING_BUCKETS).withoutExemplars()
@@ -82,9 +90,10 @@ public final class ControllerMetrics {
         return new WorkQueue(this, name);
     }
 
-    /** One attempt of the scheduler to place a pod of {@code cell}. */
-    public void scheduleAttempt(String cell, ScheduleResult result) {
+    /** One attempt of the scheduler to place a pod of {@code cell}, which took {@code took}. */
+    public void scheduleAttempt(String cell, ScheduleResult result, Duration took) {
         scheduleAttempts.labelValues(cell, result.label(), PROFILE).inc();
+        attemptDuration.labelValues(cell, result.label(), PROFILE).observe(seconds(took));
     }
 
     /** A pod of {@code cell} was bound, after {@code attempts} attempts over {@code sinceFirstAttempt}. */
@@ -107,12 +116,15 @@ public final class ControllerMetrics {
         /** A key of {@code cell} entered the queue (not counted again while it already waits there). */
         public void added(String cell) {
             m.adds.labelValues(cell, name).inc();
-            m.depth.labelValues(cell, name).inc();
+        }
+
+        /** The queue now holds {@code keys} keys of {@code cell}. */
+        public void depth(String cell, int keys) {
+            m.depth.labelValues(cell, name).set(keys);
         }
 
         /** A worker took a key of {@code cell} after it {@code waited} in the queue. */
         public void taken(String cell, Duration waited) {
-            m.depth.labelValues(cell, name).dec();
             m.queueDuration.labelValues(cell, name).observe(seconds(waited));
         }
 

@@ -13,4 +13,9 @@ public interface GracefulDeletion {
 
     /** Whether the marked object must stay in storage until someone finishes it. */
     boolean keepsUntilFinalized(ObjectNode marked);
+
+    /** The grace period when the delete names none (a pod's {@code terminationGracePeriodSeconds}). */
+    default long defaultGracePeriodSeconds(ObjectNode object) {
+        return 0;
+    }
 }

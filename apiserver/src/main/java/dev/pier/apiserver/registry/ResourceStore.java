@@ -227,16 +227,25 @@ public final class ResourceStore {
         return guaranteedUpdate(namespace, name, expected, statusOnly, options, current -> object.deepCopy());
     }
 
+    /** {@link #guaranteedUpdate(String, String, String, UpdateScope, WriteOptions, UnaryOperator)} of the object or its status. */
+    public ObjectNode guaranteedUpdate(String namespace, String name, String expectedResourceVersion, boolean statusUpdate,
+                                      WriteOptions options, UnaryOperator<ObjectNode> change) {
+        return guaranteedUpdate(namespace, name, expectedResourceVersion,
+                statusUpdate ? UpdateScope.STATUS : UpdateScope.OBJECT, options, change);
+    }
+
     /**
      * The one read-modify-write primitive: reads the object, applies {@code change} to a copy, carries
      * over what clients may not change, validates and writes with the read revision as precondition,
      * retrying on conflicts unless the caller named a resourceVersion.
      *
      * @param expectedResourceVersion "" for unconditional, else the version the client based its change on
-     * @param statusUpdate            true for the status subresource, whose writes may change only status
+     * @param scope                   what the write may change: the object, its status, or what a subresource
+     *                                such as {@code binding} sets past the kind's update rules
      */
-    public ObjectNode guaranteedUpdate(String namespace, String name, String expectedResourceVersion, boolean statusUpdate,
+    public ObjectNode guaranteedUpdate(String namespace, String name, String expectedResourceVersion, UpdateScope scope,
                                       WriteOptions options, UnaryOperator<ObjectNode> change) {
+        boolean statusUpdate = scope == UpdateScope.STATUS;
         for (int attempt = 0; ; attempt++) {
             KeyValue currentKv = read(namespace, name)
                     .orElseThrow(() -> ApiException.notFound(type.group(), type.resource(), name));
@@ -247,11 +256,12 @@ public final class ResourceStore {
             }
             ObjectNode changed = change.apply(current.deepCopy());
             ObjectNode next = statusUpdate ? withStatusOf(current, changed) : changed;
-            carryOver(next, current, statusUpdate);
+            carryOver(next, current, scope != UpdateScope.OBJECT);
             ObjectMetaRules.dropEmpty(next.withObject("metadata"));
             FieldManager.recordUpdate(type, current, next, statusUpdate, options, clock);
             if (next.equals(current)) return current; // nothing changed: no write, same resourceVersion
-            List<FieldError> errors = new ArrayList<>(type.strategy().validateUpdate(next, current));
+            List<FieldError> errors = new ArrayList<>(scope == UpdateScope.SUBRESOURCE ? List.of()
+                    : type.strategy().validateUpdate(next, current));
             errors.addAll(ObjectMetaRules.validate(next, NameRule.PATH_SEGMENT));
             if (!errors.isEmpty()) throw ApiException.invalid(type.group(), type.kind(), name, errors);
             Allocator allocator = type.strategy().allocator();
@@ -348,14 +358,24 @@ public final class ResourceStore {
                                 + ", ResourceVersion in object meta: " + meta.path("resourceVersion").asText());
             }
             try {
-                boolean hasFinalizers = !meta.path("finalizers").isEmpty();
                 GracefulDeletion graceful = type.strategy() instanceof GracefulDeletion g ? g : null;
-                if (hasFinalizers || graceful != null) {
-                    if (meta.hasNonNull("deletionTimestamp")) return current; // already being deleted
+                String propagationFinalizer = propagationFinalizer(options.propagationPolicy());
+                boolean hasFinalizers = !meta.path("finalizers").isEmpty() || propagationFinalizer != null;
+                if (meta.hasNonNull("deletionTimestamp")) {
+                    // Already being deleted: only a zero grace period (the kubelet's final delete, or
+                    // --force) removes an object waiting for its grace period.
+                    if (options.gracePeriodSeconds() != 0 || !meta.path("finalizers").isEmpty()) return current;
+                    ObjectNode forced = current.deepCopy();
+                    forced.withObject("metadata").put("deletionGracePeriodSeconds", 0);
+                    if (graceful != null && graceful.keepsUntilFinalized(forced)) return current;
+                } else if (hasFinalizers || graceful != null) {
                     ObjectNode marked = current.deepCopy();
                     ObjectNode m = marked.withObject("metadata");
                     m.put("deletionTimestamp", now());
-                    m.put("deletionGracePeriodSeconds", Math.max(0, options.gracePeriodSeconds()));
+                    long grace = options.gracePeriodSeconds() >= 0 ? options.gracePeriodSeconds()
+                            : graceful != null ? graceful.defaultGracePeriodSeconds(current) : 0;
+                    m.put("deletionGracePeriodSeconds", grace);
+                    if (propagationFinalizer != null) addFinalizer(m, propagationFinalizer);
                     if (graceful != null) graceful.prepareForDeletion(marked);
                     if (hasFinalizers || graceful.keepsUntilFinalized(marked)) {
                         if (options.dryRun()) return marked;
@@ -372,6 +392,24 @@ public final class ResourceStore {
                 if (e.code() != StorageException.Code.CONFLICT || attempt >= MAX_CONFLICT_RETRIES) throw translate(e, name);
             }
         }
+    }
+
+    /**
+     * The finalizer through which the garbage collector carries out a propagation policy: Kubernetes marks
+     * the owner with {@code orphan} or {@code foregroundDeletion}; Background needs none.
+     */
+    private static String propagationFinalizer(String policy) {
+        return switch (policy) {
+            case "Orphan" -> "orphan";
+            case "Foreground" -> "foregroundDeletion";
+            default -> null;
+        };
+    }
+
+    private static void addFinalizer(ObjectNode meta, String finalizer) {
+        ArrayNode finalizers = meta.withArray("finalizers");
+        for (JsonNode f : finalizers) if (f.asText().equals(finalizer)) return;
+        finalizers.add(finalizer);
     }
 
     /** Deletes every object matching the list options; answers the list of what was deleted. */

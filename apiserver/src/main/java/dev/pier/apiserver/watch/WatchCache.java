@@ -147,6 +147,10 @@ public final class WatchCache implements WatchListener, AutoCloseable {
      */
     public CacheWatcher watch(long fromRevision, CacheWatcher.Filter filter, int capacity) {
         if (fromRevision > 0) waitFor(fromRevision);
+        long windowStart = historyStart();
+        // Older than the window (a cache started after the client's list, or a long history): the changes in
+        // between are still in storage unless compacted, so read them from there rather than answer 410.
+        Backfill backfill = fromRevision > 0 && fromRevision < windowStart ? backfill(fromRevision, windowStart) : null;
         lock.lock();
         try {
             List<CacheEvent> initial = new ArrayList<>();
@@ -157,11 +161,17 @@ public final class WatchCache implements WatchListener, AutoCloseable {
                 }
                 start = revision;
             } else {
-                if (fromRevision < historyStart) {
+                long coveredFrom = historyStart;
+                if (backfill != null && backfill.through() >= historyStart) {
+                    initial.addAll(backfill.events());
+                    coveredFrom = fromRevision;
+                }
+                if (fromRevision < coveredFrom) {
                     throw ApiException.gone("too old resource version: " + fromRevision + " (" + historyStart + ")");
                 }
+                long after = backfill != null && coveredFrom == fromRevision ? backfill.through() : fromRevision;
                 for (CacheEvent e : history) {
-                    if (e.revision() > fromRevision) initial.add(e);
+                    if (e.revision() > after) initial.add(e);
                 }
                 start = fromRevision;
             }
@@ -172,6 +182,80 @@ public final class WatchCache implements WatchListener, AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    private long historyStart() {
+        lock.lock();
+        try {
+            return historyStart;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Changes of the prefix in (from, through], read back from storage. */
+    private record Backfill(List<CacheEvent> events, long through) {
+    }
+
+    /**
+     * Replays the prefix's changes after {@code from} up to {@code to} with a short-lived storage watch;
+     * null when storage no longer has them (compacted) or does not answer in time.
+     */
+    private Backfill backfill(long from, long to) {
+        List<CacheEvent> events = new ArrayList<>();
+        java.util.concurrent.CompletableFuture<Long> done = new java.util.concurrent.CompletableFuture<>();
+        Watch replay = store.watch(prefix, from, new WatchListener() {
+            @Override
+            public void onEvents(List<WatchEvent> batch) {
+                synchronized (events) {
+                    for (WatchEvent e : batch) {
+                        if (e.revision() > to) {
+                            done.complete(to);
+                            return;
+                        }
+                        events.add(toCacheEvent(e));
+                    }
+                    if (batch.getLast().revision() == to) done.complete(to);
+                }
+            }
+
+            @Override
+            public void onError(StorageException error) {
+                done.complete(-1L);
+            }
+
+            @Override
+            public void onProgress(long revision) {
+                if (revision >= to) done.complete(to);
+            }
+        });
+        try {
+            replay.requestProgress();
+            long through = done.get(FRESHNESS_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (through < 0) return null;
+            synchronized (events) {
+                return new Backfill(List.copyOf(events), through);
+            }
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            replay.close();
+        }
+    }
+
+    /** A storage change as a watch event, without touching the cache's state. */
+    private CacheEvent toCacheEvent(WatchEvent e) {
+        if (e.type() == WatchEvent.Type.DELETE) {
+            ObjectNode last = decoder.apply(e.previous());
+            last.withObject("metadata").put("resourceVersion", Long.toString(e.revision()));
+            return new CacheEvent("DELETED", last, null, e.revision());
+        }
+        ObjectNode current = decoder.apply(e.kv());
+        return new CacheEvent(e.previous() == null ? "ADDED" : "MODIFIED", current,
+                e.previous() == null ? null : decoder.apply(e.previous()), e.revision());
     }
 
     void remove(CacheWatcher watcher) {

@@ -104,12 +104,15 @@ class ExpositionTest {
         Metrics metrics = Metrics.create();
         ControllerMetrics.WorkQueue queue = metrics.controllers().workQueue("deployment");
         queue.added("a");
+        queue.depth("a", 1);
         queue.added("a");
+        queue.depth("a", 2);
         queue.taken("a", Duration.ofMillis(2));
+        queue.depth("a", 1);
         queue.done("a", Duration.ofMillis(5));
         queue.retried("a");
-        metrics.controllers().scheduleAttempt("a", ControllerMetrics.ScheduleResult.UNSCHEDULABLE);
-        metrics.controllers().scheduleAttempt("a", ControllerMetrics.ScheduleResult.SCHEDULED);
+        metrics.controllers().scheduleAttempt("a", ControllerMetrics.ScheduleResult.UNSCHEDULABLE, Duration.ofMillis(3));
+        metrics.controllers().scheduleAttempt("a", ControllerMetrics.ScheduleResult.SCHEDULED, Duration.ofMillis(4));
         metrics.controllers().podScheduled("a", 2, Duration.ofMillis(40));
         metrics.controllers().podScheduled("a", 40, Duration.ofMinutes(3));
 
@@ -122,6 +125,7 @@ class ExpositionTest {
         assertThat(a.value("workqueue_work_duration_seconds_sum", q)).isEqualTo(0.005);
         assertThat(a.value("scheduler_schedule_attempts_total", Map.of("result", "unschedulable", "profile", "default-scheduler"))).isEqualTo(1.0);
         assertThat(a.value("scheduler_schedule_attempts_total", Map.of("result", "scheduled"))).isEqualTo(1.0);
+        assertThat(a.value("scheduler_scheduling_attempt_duration_seconds_sum", Map.of("result", "scheduled"))).isEqualTo(0.004);
         assertThat(a.value("scheduler_pod_scheduling_duration_seconds_count", Map.of("attempts", "2"))).isEqualTo(1.0);
         assertThat(a.value("scheduler_pod_scheduling_duration_seconds_count", Map.of("attempts", "15+"))).isEqualTo(1.0);
         assertThatThrownBy(() -> metrics.controllers().workQueue(" ")).isInstanceOf(IllegalArgumentException.class);

@@ -98,8 +98,25 @@ class WatchCacheTest {
         long last = 0;
         for (int i = 0; i < 4; i++) last = kv.create(PREFIX + "default/n" + i, object("n" + i, null)).modRevision();
         cache.list(last, PREFIX, o -> true); // wait until the cache has seen everything
+        kv.compact(last - 1); // and storage no longer has the changes before the window either
         assertThatThrownBy(() -> cache.watch(first.modRevision(), o -> true, 16))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(410));
+    }
+
+    @Test
+    void aRevisionBeforeTheCacheStartedIsReadBackFromStorage() throws Exception {
+        // a client listed at `listed`, then other writes happened before its watch started the cache
+        KeyValue a = kv.create(PREFIX + "default/a", object("a", null));
+        long listed = a.modRevision();
+        kv.create("/registry/t/core/secrets/default/s", object("s", null));
+        KeyValue b = kv.create(PREFIX + "default/b", object("b", null));
+        kv.delete(PREFIX + "default/a", a.modRevision());
+        cache = WatchCache.start(kv, PREFIX, StoredObjects::decode);
+        try (CacheWatcher w = cache.watch(listed, o -> true, 16)) {
+            kv.create(PREFIX + "default/c", object("c", null));
+            assertThat(drain(w, 3)).containsExactly("ADDED b", "DELETED a", "ADDED c");
+        }
+        assertThat(b.modRevision()).isGreaterThan(listed);
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.apiserver.errors.FieldError;
 import dev.pier.apiserver.errors.FieldPath;
 import dev.pier.apiserver.meta.Json;
+import dev.pier.apiserver.registry.GracefulDeletion;
 import dev.pier.apiserver.registry.ResourceStrategy;
 import dev.pier.apiserver.resources.Tree;
 import dev.pier.apiserver.table.TableConvertor;
@@ -17,9 +18,10 @@ import java.util.function.Function;
 /**
  * Pods: spec defaults and admission defaults on create, a Pending status with the QoS class, spec
  * validation, the narrow set of spec changes a running pod allows, the pod table and field selectors.
- * Pods in Kubernetes 1.32 carry no metadata.generation.
+ * Pods in Kubernetes 1.32 carry no metadata.generation. A pod bound to a node is deleted gracefully:
+ * marked, and removed when its kubelet has stopped it and deletes it again with a zero grace period.
  */
-public final class PodStrategy implements ResourceStrategy {
+public final class PodStrategy implements ResourceStrategy, GracefulDeletion {
     private static final Map<String, Function<ObjectNode, String>> FIELDS = selectableFields();
 
     @Override
@@ -50,6 +52,22 @@ public final class PodStrategy implements ResourceStrategy {
         List<FieldError> errs = validate(pod);
         errs.addAll(PodUpdateRules.validate(pod, old));
         return errs;
+    }
+
+    @Override
+    public void prepareForDeletion(ObjectNode pod) {
+    }
+
+    @Override
+    public boolean keepsUntilFinalized(ObjectNode marked) {
+        String phase = Json.text(marked, "status.phase");
+        return !Json.text(marked, "spec.nodeName").isEmpty() && !phase.equals("Succeeded") && !phase.equals("Failed")
+                && marked.path("metadata").path("deletionGracePeriodSeconds").asLong(0) > 0;
+    }
+
+    @Override
+    public long defaultGracePeriodSeconds(ObjectNode pod) {
+        return pod.path("spec").path("terminationGracePeriodSeconds").asLong(30);
     }
 
     @Override

@@ -1,0 +1,201 @@
+package dev.pier.scheduler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.apiserver.client.LocalClient;
+import dev.pier.apiserver.errors.ApiException;
+import dev.pier.apiserver.meta.Json;
+import dev.pier.apiserver.patch.PatchType;
+import dev.pier.controllers.runtime.EventHandler;
+import dev.pier.controllers.runtime.EventRecorder;
+import dev.pier.controllers.runtime.Informer;
+import dev.pier.controllers.runtime.ObjectKey;
+import dev.pier.controllers.runtime.Owners;
+import dev.pier.controllers.runtime.Reconciler;
+import dev.pier.controllers.runtime.Result;
+import dev.pier.controllers.runtime.WorkQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Places the pods of every cell that name the default scheduler: it keeps a {@link CellState} per cell
+ * from the node and pod informers, filters and scores nodes ({@link Placement}), assumes the pod on the
+ * chosen node and binds it through {@code pods/binding}. A pod that fits nowhere gets PodScheduled=False
+ * with Kubernetes' message and a FailedScheduling event, and is tried again when a node or a pod of its
+ * cell changes.
+ */
+public final class Scheduler implements Reconciler<ObjectKey> {
+    private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+    public static final String NAME = "default-scheduler";
+    /** Unschedulable pods are tried again at least this often, as Kubernetes flushes them. */
+    private static final Duration RETRY_UNSCHEDULABLE = Duration.ofMinutes(5);
+
+    private final LocalClient client;
+    private final Informer pods;
+    private final EventRecorder events;
+    private final WorkQueue<ObjectKey> queue;
+    private final Clock clock;
+    private final Placement.Strategy strategy;
+    private final SchedulingMetrics metrics;
+    private final Map<String, CellState> cells = new ConcurrentHashMap<>();
+
+    /** Observes scheduling outcomes, for metrics. */
+    public interface SchedulingMetrics {
+        SchedulingMetrics NONE = (cell, result, seconds) -> {
+        };
+
+        /** @param result scheduled, unschedulable or error */
+        void attempt(String cell, String result, double seconds);
+    }
+
+    public Scheduler(LocalClient client, Informer nodes, Informer pods, EventRecorder events, WorkQueue<ObjectKey> queue,
+                     Clock clock, boolean binPacking, SchedulingMetrics metrics) {
+        this.client = client;
+        this.pods = pods;
+        this.events = events;
+        this.queue = queue;
+        this.clock = clock;
+        this.strategy = binPacking ? Placement.Strategy.MOST_ALLOCATED : Placement.Strategy.LEAST_ALLOCATED;
+        this.metrics = metrics;
+        nodes.addHandler(new EventHandler() {
+            @Override
+            public void onAdd(String cell, ObjectNode node) {
+                state(cell).nodeChanged(node);
+                retryUnschedulable(cell);
+            }
+
+            @Override
+            public void onUpdate(String cell, ObjectNode old, ObjectNode current) {
+                state(cell).nodeChanged(current);
+                if (!old.path("spec").equals(current.path("spec")) || !old.path("metadata").path("labels").equals(current.path("metadata").path("labels"))
+                        || !old.path("status").path("allocatable").equals(current.path("status").path("allocatable"))) {
+                    retryUnschedulable(cell);
+                }
+            }
+
+            @Override
+            public void onDelete(String cell, ObjectNode last) {
+                state(cell).nodeDeleted(last.path("metadata").path("name").asText());
+            }
+        });
+        pods.addHandler(new EventHandler() {
+            @Override
+            public void onAdd(String cell, ObjectNode pod) {
+                state(cell).podChanged(pod);
+                if (wantsScheduling(pod)) queue.add(ObjectKey.of(cell, pod));
+            }
+
+            @Override
+            public void onUpdate(String cell, ObjectNode old, ObjectNode current) {
+                state(cell).podChanged(current);
+                if (wantsScheduling(current)) {
+                    if (!old.path("spec").equals(current.path("spec"))) queue.add(ObjectKey.of(cell, current));
+                } else if (!Owners.isBeingDeleted(old) && Owners.isBeingDeleted(current)
+                        || !dev.pier.controllers.runtime.Pods.phase(old).equals(dev.pier.controllers.runtime.Pods.phase(current))) {
+                    retryUnschedulable(cell); // space may have been freed
+                }
+            }
+
+            @Override
+            public void onDelete(String cell, ObjectNode last) {
+                state(cell).podDeleted(last);
+                if (!last.path("spec").path("nodeName").asText("").isEmpty()) retryUnschedulable(cell);
+            }
+        });
+    }
+
+    private CellState state(String cell) {
+        return cells.computeIfAbsent(cell, c -> new CellState());
+    }
+
+    private void retryUnschedulable(String cell) {
+        for (String nsName : state(cell).takeUnschedulable()) {
+            int slash = nsName.indexOf('/');
+            queue.add(new ObjectKey(cell, nsName.substring(0, slash), nsName.substring(slash + 1)));
+        }
+    }
+
+    private static boolean wantsScheduling(JsonNode pod) {
+        return pod.path("spec").path("nodeName").asText("").isEmpty() && !Owners.isBeingDeleted(pod)
+                && pod.path("spec").path("schedulerName").asText(NAME).equals(NAME)
+                && pod.path("spec").path("schedulingGates").isEmpty();
+    }
+
+    @Override
+    public Result sync(ObjectKey key) {
+        Optional<ObjectNode> found = pods.get(key);
+        if (found.isEmpty() || !wantsScheduling(found.get())) return Result.done();
+        ObjectNode pod = found.get();
+        long started = System.nanoTime();
+        CellState state = state(key.cell());
+        Placement placement = new Placement(pod, () -> pods.list(key.cell(), ""), strategy);
+        Placement.Decision decision;
+        synchronized (state) {
+            Map<String, NodeInfo> byName = new HashMap<>();
+            for (NodeInfo n : state.nodes()) byName.put(n.name, n);
+            decision = placement.decide(byName.values(), byName);
+            if (decision.node() != null) state.assume(pod, decision.node());
+        }
+        if (decision.node() == null) {
+            unschedulable(key, pod, decision.message());
+            metrics.attempt(key.cell(), "unschedulable", seconds(started));
+            return Result.requeueAfter(RETRY_UNSCHEDULABLE);
+        }
+        ObjectNode binding = Json.object();
+        binding.put("apiVersion", "v1");
+        binding.put("kind", "Binding");
+        binding.putObject("metadata").put("name", key.name()).put("namespace", key.namespace());
+        binding.putObject("target").put("apiVersion", "v1").put("kind", "Node").put("name", decision.node());
+        try {
+            client.resource(key.cell(), pods.type()).bind(key.namespace(), key.name(), binding);
+        } catch (ApiException e) {
+            state.forget(pod);
+            if (e.code() == 404 || e.code() == 409) return Result.done(); // gone, or bound by someone else
+            metrics.attempt(key.cell(), "error", seconds(started));
+            throw e;
+        }
+        state.markScheduled(pod);
+        metrics.attempt(key.cell(), "scheduled", seconds(started));
+        events.normal(key.cell(), pod, NAME, "Scheduled",
+                "Successfully assigned " + key.namespace() + "/" + key.name() + " to " + decision.node());
+        LOG.debug("bound {} to {}", key, decision.node());
+        return Result.done();
+    }
+
+    private void unschedulable(ObjectKey key, ObjectNode pod, String message) {
+        CellState state = state(key.cell());
+        state.markUnschedulable(pod);
+        JsonNode current = dev.pier.controllers.runtime.Pods.condition(pod, "PodScheduled");
+        if (current != null && current.path("status").asText().equals("False") && current.path("message").asText().equals(message)) {
+            return; // already says so: no new write, no new event
+        }
+        ObjectNode patch = Json.object();
+        ObjectNode condition = patch.putObject("status").putArray("conditions").addObject();
+        condition.put("type", "PodScheduled");
+        condition.put("status", "False");
+        condition.putNull("lastProbeTime");
+        condition.put("lastTransitionTime", Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
+        condition.put("reason", "Unschedulable");
+        condition.put("message", message);
+        try {
+            client.resource(key.cell(), pods.type()).patch(key.namespace(), key.name(), Owners.uid(pod), PatchType.STRATEGIC, patch, true);
+        } catch (ApiException e) {
+            if (e.code() != 404 && e.code() != 409) throw e;
+            return;
+        }
+        events.warning(key.cell(), pod, NAME, "FailedScheduling", message);
+    }
+
+    private static double seconds(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+}
