@@ -132,6 +132,19 @@ class OperabilityTest {
     }
 
     @Test
+    void theSchedulerAndTheWorkQueuesReportTheirSeries() {
+        assertThat(teamB.ok("run", "unplaced", "-n", "default", "--image=nginx", "--restart=Never")).contains("pod/unplaced created");
+
+        // team-b has no nodes: the scheduler tries, and says so in team-b's own series
+        Samples b = scrapeUntil(teamB, "/clusters/team-b/metrics", "scheduler_schedule_attempts_total", Map.of("cell", "team-b"));
+        assertThat(b.find("scheduler_scheduling_attempt_duration_seconds_count", Map.of("cell", "team-b"))).isNotEmpty();
+        // the controller manager's queues serve every cell: their series are the admins' only
+        Samples all = scrapeUntil(admin, "/metrics", "workqueue_adds_total", Map.of("cell", ""));
+        assertThat(all.find("workqueue_depth", Map.of("cell", ""))).isNotEmpty();
+        assertThat(b.find("workqueue_adds_total", Map.of())).isEmpty();
+    }
+
+    @Test
     void metricsAreNeverAnonymousAndNeedAMonitoringGroup() throws Exception {
         for (String path : List.of("/metrics", "/clusters/team-a/metrics", "/clusters/team-b/metrics")) {
             HttpResponse<String> r = get(path, null);
