@@ -15,7 +15,15 @@ public final class ApiException extends RuntimeException {
     private final ObjectNode details;
 
     private ApiException(int code, String reason, String message, ObjectNode details) {
-        super(message, null, false, false);
+        this(code, reason, message, details, null);
+    }
+
+    /**
+     * No stack trace of its own (statuses are answers, not bugs, and are made often); a {@code cause} keeps
+     * its own, for the log of a server error. Neither ever reaches the client.
+     */
+    private ApiException(int code, String reason, String message, ObjectNode details, Throwable cause) {
+        super(message, cause, false, false);
         this.code = code;
         this.reason = reason;
         this.details = details;
@@ -159,6 +167,11 @@ public final class ApiException extends RuntimeException {
 
     public static ApiException unavailable(String message) {
         return new ApiException(503, "ServiceUnavailable", message, null);
+    }
+
+    /** 503 caused by a failure (e.g. of storage) whose stack trace the server logs; the client sees only the message. */
+    public static ApiException unavailable(String message, Throwable cause) {
+        return new ApiException(503, "ServiceUnavailable", message, null, cause);
     }
 
     public static ApiException timeout(String message) {
