@@ -104,7 +104,9 @@ final class GroupCommitter implements AutoCloseable {
     private final ReentrantLock submitLock = new ReentrantLock();
     private final Thread thread;
     private boolean closed; // guarded by submitLock
-    private long revision;   // the last committed revision; only the commit thread touches it after start
+    // the commit thread's alone after start
+    private long revision; // the last committed one
+    private SqliteDialect.WriteStatements statements; // prepared on first use
 
     /**
      * @param revision the revision the log is at
@@ -206,9 +208,10 @@ final class GroupCommitter implements AutoCloseable {
         List<Row> rows = new ArrayList<>(group.size());
         long next = revision;
         try {
+            SqliteDialect.WriteStatements sql = statements();
             writer.setAutoCommit(false);
             for (Write write : group) {
-                Row latest = SqliteDialect.latest(writer, write.key());
+                Row latest = sql.latest(write.key());
                 Row row;
                 try {
                     row = write.mutation().apply(latest == null || latest.deleted() ? null : latest, next + 1);
@@ -216,7 +219,7 @@ final class GroupCommitter implements AutoCloseable {
                     write.done().completeExceptionally(refused);
                     continue;
                 }
-                SqliteDialect.insert(writer, row);
+                sql.insert(row);
                 next = row.id();
                 applied.add(write);
                 rows.add(row);
@@ -251,6 +254,13 @@ final class GroupCommitter implements AutoCloseable {
         }
     }
 
+    private SqliteDialect.WriteStatements statements() throws SQLException {
+        if (statements == null) {
+            statements = new SqliteDialect.WriteStatements(writer);
+        }
+        return statements;
+    }
+
     private void runAlone(Task task) {
         try {
             task.work().run(writer, revision);
@@ -279,6 +289,13 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     private void closeQuietly() {
+        try {
+            if (statements != null) {
+                statements.close();
+            }
+        } catch (SQLException ignored) {
+            // closing the connection finalizes them as well
+        }
         try {
             writer.close();
         } catch (SQLException ignored) {
