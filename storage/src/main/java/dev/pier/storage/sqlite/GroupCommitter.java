@@ -31,8 +31,9 @@ import java.util.function.Consumer;
  * already covers it. A failed commit rolls the whole group back and fails each of its writes.
  *
  * <p>The thread is a platform thread on purpose: every SQLite call is a JNI call, which pins a virtual
- * thread's carrier for its whole length, fsync included; on a two-core machine two writers in an fsync
- * would stall every other virtual thread (HTTP, watches) of the process.
+ * thread's carrier for its whole length, fsync included; on a two-core machine a writer in an fsync
+ * held one of the two carriers that every other virtual thread (HTTP, watches) of the process shares.
+ * The price is a hand-off to this thread and back on every write, which a lone writer feels most.
  *
  * <p>Work that needs the connection to itself (compaction) is queued as well and runs between groups.
  */
@@ -267,7 +268,8 @@ final class GroupCommitter implements AutoCloseable {
             task.done().complete(null);
         } catch (SQLException e) {
             task.done().completeExceptionally(StorageException.unavailable("sqlite failed: " + e.getMessage(), e));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // as in commit(): the thread must outlive whatever one task does
             task.done().completeExceptionally(e);
         }
     }
