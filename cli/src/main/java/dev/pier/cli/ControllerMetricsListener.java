@@ -49,6 +49,16 @@ final class ControllerMetricsListener implements WorkQueue.QueueListener, Schedu
     }
 
     @Override
+    public void worked(String queue, long workedNanos) {
+        queue(queue).done(NO_CELL, Duration.ofNanos(workedNanos));
+    }
+
+    @Override
+    public void scheduled(String cell, int attempts, double secondsSinceFirstAttempt) {
+        metrics.podScheduled(cell, attempts, Duration.ofNanos((long) (secondsSinceFirstAttempt * 1e9)));
+    }
+
+    @Override
     public void attempt(String cell, String result, double seconds) {
         metrics.scheduleAttempt(cell, ControllerMetrics.ScheduleResult.valueOf(result.toUpperCase(Locale.ROOT)),
                 Duration.ofNanos((long) (seconds * 1e9)));

@@ -494,7 +494,7 @@ public final class ResourceStore {
             case CONFLICT -> ApiException.modified(type.group(), type.resource(), name);
             case COMPACTED -> ApiException.gone("The resourceVersion for the provided list is too old.");
             case FUTURE_REVISION -> ApiException.timeout("Too large resource version");
-            case UNAVAILABLE -> ApiException.unavailable("storage is unavailable: " + e.getMessage());
+            case UNAVAILABLE -> ApiException.unavailable("storage is unavailable: " + e.getMessage(), e);
         };
     }
 }
