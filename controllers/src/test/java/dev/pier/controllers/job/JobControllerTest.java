@@ -328,6 +328,47 @@ class JobControllerTest {
     }
 
     @Test
+    void aJobWithItsOwnSelectorAdoptsAndReleasesPods() {
+        api.create("", "pods", yaml("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: stray, labels: {app: batch}, finalizers: [example.com/keep]}
+                spec: {restartPolicy: Never, containers: [{name: c, image: busybox}]}
+                """));
+        api.create("batch", "jobs", yaml("""
+                apiVersion: batch/v1
+                kind: Job
+                metadata: {name: adopter}
+                spec:
+                  manualSelector: true
+                  selector: {matchLabels: {app: batch}}
+                  template:
+                    metadata: {labels: {app: batch}}
+                    spec: {restartPolicy: Never, containers: [{name: c, image: busybox}]}
+                """));
+        sync("adopter");
+        // the orphan is adopted, tracked, and counts as the one active pod
+        assertThat(podsOf("adopter")).singleElement().satisfies(p -> {
+            assertThat(p.path("metadata").path("name").asText()).isEqualTo("stray");
+            assertThat(p.path("metadata").path("finalizers").toString())
+                    .isEqualTo("[\"example.com/keep\",\"batch.kubernetes.io/job-tracking\"]");
+        });
+        assertThat(status("adopter").path("active").asInt()).isEqualTo(1);
+
+        // once it stops matching it is released, losing the tracking finalizer only, and replaced
+        ObjectNode relabelled = pods.get(new ObjectKey(TestApi.CELL, "default", "stray")).orElseThrow().deepCopy();
+        relabelled.withObject("metadata").withObject("labels").put("app", "other");
+        api.resource("", "pods").update(relabelled);
+        api.settle();
+        sync("adopter");
+        JsonNode released = pods.get(new ObjectKey(TestApi.CELL, "default", "stray")).orElseThrow();
+        assertThat(released.path("metadata").has("ownerReferences") && !released.path("metadata").path("ownerReferences").isEmpty()).isFalse();
+        assertThat(released.path("metadata").path("finalizers").toString()).isEqualTo("[\"example.com/keep\"]");
+        assertThat(podsOf("adopter")).singleElement().satisfies(p ->
+                assertThat(p.path("metadata").path("generateName").asText()).isEqualTo("adopter-"));
+    }
+
+    @Test
     void podsOfADeletedJobLoseTheirFinalizer() {
         createJob("dropped", "parallelism: 2\ncompletions: 2");
         sync("dropped");
