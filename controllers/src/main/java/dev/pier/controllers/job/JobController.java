@@ -34,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Runs a Job's pods to completion, as Kubernetes 1.32's job controller does.
@@ -307,7 +308,7 @@ public final class JobController implements Reconciler<ObjectKey> {
         }
 
         /** Pods finished since they were last counted: still tracked, not yet uncounted, with a valid index. */
-        private List<ObjectNode> uncountedPods(Set<String> alreadyUncounted, java.util.function.Predicate<ObjectNode> finishedHow) {
+        private List<ObjectNode> uncountedPods(Set<String> alreadyUncounted, Predicate<ObjectNode> finishedHow) {
             List<ObjectNode> out = new ArrayList<>();
             for (ObjectNode p : jobPods) {
                 if (!JobPods.hasTrackingFinalizer(p) || alreadyUncounted.contains(JobPods.uid(p))) continue;
