@@ -3,6 +3,7 @@ package dev.pier.controllers;
 import dev.pier.apiserver.cell.Cells;
 import dev.pier.apiserver.client.LocalClient;
 import dev.pier.apiserver.registry.ResourceType;
+import dev.pier.controllers.daemonset.DaemonSetController;
 import dev.pier.controllers.deployment.DeploymentController;
 import dev.pier.controllers.gc.GarbageCollector;
 import dev.pier.controllers.nodelifecycle.NodeLifecycleController;
@@ -16,6 +17,7 @@ import dev.pier.controllers.runtime.InformerHub;
 import dev.pier.controllers.runtime.ObjectKey;
 import dev.pier.controllers.runtime.Reconciler;
 import dev.pier.controllers.runtime.WorkQueue;
+import dev.pier.controllers.statefulset.StatefulSetController;
 import dev.pier.storage.KeyValueStore;
 
 import java.time.Clock;
@@ -79,6 +81,16 @@ public final class ControllerManager implements AutoCloseable {
         WorkQueue<ObjectKey> evictionQueue = m.queue("taint_eviction_controller");
         m.add(new Controller<>("taint-eviction", evictionQueue,
                 new TaintEvictionController(client, nodes, pods, m.events, evictionQueue, clock), m.hub, 2));
+
+        // ---- DaemonSets and StatefulSets, each template recorded as a ControllerRevision ----
+        Informer revisions = m.informer("apps", "v1", "controllerrevisions");
+        WorkQueue<ObjectKey> dsQueue = m.queue("daemonset");
+        m.add(new Controller<>("daemonset", dsQueue, new DaemonSetController(client, m.informer("apps", "v1", "daemonsets"),
+                revisions, pods, nodes, m.events, dsQueue, clock), m.hub, 2));
+        WorkQueue<ObjectKey> stsQueue = m.queue("statefulset");
+        m.add(new Controller<>("statefulset", stsQueue, new StatefulSetController(client, m.informer("apps", "v1", "statefulsets"),
+                revisions, pods, m.informer("", "v1", "persistentvolumeclaims"), m.events, stsQueue, clock), m.hub, 2));
+        // ---- end DaemonSets and StatefulSets ----
 
         List<Informer> collected = new ArrayList<>();
         for (String[] gvr : COLLECTED) collected.add(m.informer(gvr[0], gvr[1], gvr[2]));
