@@ -34,9 +34,10 @@ final class FailedPodBackoff {
         return left.isNegative() ? Duration.ZERO : left;
     }
 
-    /** Records a deletion now: the next one waits longer. */
+    /** Records a deletion now: the next one waits longer. Keys quiet for long (nodes or DaemonSets gone) are dropped. */
     void next(String key) {
         Instant now = clock.instant();
+        entries.values().removeIf(e -> Duration.between(e.last, now).compareTo(MAX.multipliedBy(2)) > 0);
         entries.compute(key, (k, e) -> {
             if (e == null || Duration.between(e.last, now).compareTo(MAX.multipliedBy(2)) > 0) return new Entry(INITIAL, now);
             Duration doubled = e.delay.multipliedBy(2);

@@ -275,9 +275,13 @@ public final class StatefulSetController implements Reconciler<ObjectKey> {
             }
         }
 
-        /** Creates the pod's claims that do not exist yet; a claim being deleted must go before the pod can use it. */
-        private void ensureClaims(JsonNode pod) {
+        /**
+         * Creates the pod's claims that do not exist yet; a claim being deleted must go before the pod can use
+         * it. Whether a claim was created.
+         */
+        private boolean ensureClaims(JsonNode pod) {
             String podName = pod.path("metadata").path("name").asText();
+            boolean created = false;
             for (ObjectNode claim : StatefulPods.claims(set, Ordinals.of(podName))) {
                 String name = claim.path("metadata").path("name").asText();
                 Optional<ObjectNode> existing = claims.get(key.sibling(name));
@@ -289,6 +293,7 @@ public final class StatefulSetController implements Reconciler<ObjectKey> {
                 }
                 try {
                     claimClient.create(key.namespace(), claim);
+                    created = true;
                     events.normal(key.cell(), set, COMPONENT, "SuccessfulCreate",
                             "create Claim " + name + " Pod " + podName + " in StatefulSet " + setName() + " success");
                 } catch (ApiException e) {
@@ -298,10 +303,12 @@ public final class StatefulSetController implements Reconciler<ObjectKey> {
                     throw e;
                 }
             }
+            return created;
         }
 
-        /** Sets the owner references of the pod's claims as the retention policy wants them. */
-        private void updateClaimOwners(JsonNode pod) {
+        /** Sets the owner references of the pod's claims as the retention policy wants them; whether any changed. */
+        private boolean updateClaimOwners(JsonNode pod) {
+            boolean changed = false;
             for (ObjectNode template : StatefulPods.claims(set, Ordinals.of(pod.path("metadata").path("name").asText()))) {
                 Optional<ObjectNode> existing = claims.get(key.sibling(template.path("metadata").path("name").asText()));
                 if (existing.isEmpty() || ClaimRetention.upToDate(existing.get(), set, pod)) continue;
@@ -310,16 +317,23 @@ public final class StatefulSetController implements Reconciler<ObjectKey> {
                 try {
                     claimClient.patch(key.namespace(), claim.path("metadata").path("name").asText(), Owners.uid(claim),
                             PatchType.MERGE, patch, false);
+                    changed = true;
                 } catch (ApiException e) {
                     if (e.code() != 404) throw e;
                 }
             }
+            return changed;
         }
 
-        /** Identity labels, missing claims and claim owners of a pod that drifted (an adopted pod, say). */
+        /**
+         * Identity labels, missing claims and claim owners of a pod that drifted (an adopted pod, say). A running
+         * pod's volumes cannot change, so a pod without its claim volumes keeps what it has, as it would on
+         * Kubernetes, where that update is refused.
+         */
         private void repair(JsonNode pod) {
             String name = pod.path("metadata").path("name").asText();
             try {
+                boolean wrote = false;
                 if (!StatefulPods.identityMatches(set, pod)) {
                     ObjectNode labels = JsonNodeFactory.instance.objectNode();
                     labels.put(StatefulPods.POD_NAME_LABEL, name);
@@ -327,11 +341,11 @@ public final class StatefulSetController implements Reconciler<ObjectKey> {
                     ObjectNode patch = JsonNodeFactory.instance.objectNode();
                     patch.putObject("metadata").set("labels", labels);
                     podClient.patch(key.namespace(), name, Owners.uid(pod), PatchType.MERGE, patch, false);
+                    wrote = true;
                 }
-                // a running pod's volumes cannot change: missing claims are created, the pod keeps what it has
-                if (!StatefulPods.storageMatches(set, pod)) ensureClaims(pod);
-                updateClaimOwners(pod);
-                event("update", name, null);
+                if (!StatefulPods.storageMatches(set, pod)) wrote |= ensureClaims(pod);
+                wrote |= updateClaimOwners(pod);
+                if (wrote) event("update", name, null);
             } catch (ApiException e) {
                 if (e.code() == 404) return;
                 event("update", name, e);
