@@ -138,6 +138,10 @@ abstract class StatefulDaemonTest {
         assertThat(kubectl.ok("rollout", "undo", "ds/agent", "-n", ns, "--to-revision=3"))
                 .contains("skipped rollback (current template already matches revision 3)");
         assertThat(kubectl.ok("describe", "ds", "agent", "-n", ns)).contains("SuccessfulCreate").contains("Created pod: agent-");
+
+        kubectl.run(null, Duration.ofSeconds(60), "delete", "ds", "agent", "edge", "-n", ns).assertOk();
+        Await.until(SETTLE, "no daemon pod and no revision left", () ->
+                items(ns, "pods").isEmpty() && items(ns, "controllerrevisions").isEmpty());
     }
 
     // ------------------------------------------------------------------ StatefulSets
@@ -230,7 +234,9 @@ abstract class StatefulDaemonTest {
         String ns = newNamespace();
         // no node has this label: every pod stays Pending, never Ready
         String nowhere = "      nodeSelector: {pool: nowhere}\n";
-        apply(statefulSet(ns, "par", 3, "Parallel", "nginx", nowhere) + "---\n" + statefulSet(ns, "ord", 3, "OrderedReady", "nginx", nowhere));
+        String deleteClaims = "  persistentVolumeClaimRetentionPolicy: {whenDeleted: Delete, whenScaled: Delete}\n";
+        apply(statefulSet(ns, "par", 3, "Parallel", "nginx", nowhere, deleteClaims) + "---\n"
+                + statefulSet(ns, "ord", 3, "OrderedReady", "nginx", nowhere));
         Await.until(SETTLE, "all three Parallel pods created", () -> items(ns, "pods", "-l", "app=par").size() == 3);
         Await.until(SETTLE, "ord-0 unschedulable and the set's status observed", () -> {
             JsonNode pod = kubectl.run("get", "pod", "ord-0", "-n", ns, "-o", "json").exitCode() == 0
@@ -241,11 +247,31 @@ abstract class StatefulDaemonTest {
         });
         assertThat(names(items(ns, "pods", "-l", "app=ord"))).as("OrderedReady waits for ord-0").containsExactly("ord-0");
         assertThat(items(ns, "pvc")).as("each created pod has its claim").hasSize(4);
+        Await.until(SETTLE, "the set controls its claims (whenDeleted: Delete)", () -> items(ns, "pvc", "-l", "app=par").stream()
+                .allMatch(c -> c.at("/metadata/ownerReferences/0/kind").asText().equals("StatefulSet")));
+        assertThat(json("get", "pvc", "www-ord-0", "-n", ns, "-o", "json").at("/metadata/ownerReferences").isMissingNode())
+                .as("Retain leaves claims unowned").isTrue();
+
+        // whenScaled: Delete hands the claims of scaled-away pods to those pods, and they go together
+        kubectl.ok("scale", "sts/par", "--replicas=1", "-n", ns);
+        Await.until(SETTLE, "par-1 and par-2 gone with their claims", () ->
+                names(items(ns, "pods", "-l", "app=par")).equals(List.of("par-0"))
+                        && names(items(ns, "pvc", "-l", "app=par")).equals(List.of("www-par-0")));
+        // whenDeleted: Delete takes the remaining claim with the set; Retain keeps ord's
+        kubectl.run(null, Duration.ofSeconds(60), "delete", "sts", "par", "ord", "-n", ns).assertOk();
+        Await.until(SETTLE, "pods gone, par's claim deleted, ord's kept", () ->
+                items(ns, "pods").isEmpty() && names(items(ns, "pvc")).equals(List.of("www-ord-0")));
+        assertThat(items(ns, "controllerrevisions")).as("revisions go with their sets").isEmpty();
     }
 
     // ------------------------------------------------------------------ helpers
 
     private static String statefulSet(String ns, String name, int replicas, String policy, String image, String podSpecExtra) {
+        return statefulSet(ns, name, replicas, policy, image, podSpecExtra, "");
+    }
+
+    private static String statefulSet(String ns, String name, int replicas, String policy, String image, String podSpecExtra,
+                                      String specExtra) {
         return """
                 apiVersion: v1
                 kind: Service
@@ -262,7 +288,7 @@ abstract class StatefulDaemonTest {
                   serviceName: %1$s
                   replicas: %3$d
                   podManagementPolicy: %4$s
-                  selector: {matchLabels: {app: %1$s}}
+                %7$s  selector: {matchLabels: {app: %1$s}}
                   template:
                     metadata: {labels: {app: %1$s}}
                     spec:
@@ -275,7 +301,7 @@ abstract class StatefulDaemonTest {
                     spec:
                       accessModes: [ReadWriteOnce]
                       resources: {requests: {storage: 1Gi}}
-                """.formatted(name, ns, replicas, policy, image, podSpecExtra);
+                """.formatted(name, ns, replicas, policy, image, podSpecExtra, specExtra);
     }
 
     private String newNamespace() {
