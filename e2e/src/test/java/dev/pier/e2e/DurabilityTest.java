@@ -122,7 +122,8 @@ class DurabilityTest {
 
     /** Kinds whose objects the controllers and scheduler write after a client created them. */
     private static final java.util.Set<String> CONTROLLED_KINDS = java.util.Set.of("Pod", "Deployment", "ReplicaSet", "StatefulSet",
-            "DaemonSet", "Job", "CronJob", "ReplicationController", "Node", "PersistentVolumeClaim", "Service", "Namespace");
+            "DaemonSet", "Job", "CronJob", "ReplicationController", "Node", "PersistentVolumeClaim", "Service", "Namespace",
+            "ControllerRevision"); // a StatefulSet adopts the manifests' orphan revision its selector matches
 
     private static String key(String apiVersion, String kind, String name) {
         return apiVersion + " " + kind + " " + name;
