@@ -1,6 +1,7 @@
 package dev.pier.controllers.daemonset;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.apiserver.client.LocalClient;
 import dev.pier.apiserver.client.ResourceClient;
@@ -275,7 +276,7 @@ public final class DaemonSetController implements Reconciler<ObjectKey> {
     }
 
     private void writeStatus(ObjectKey key, ObjectNode ds, ObjectNode status) {
-        ObjectNode merged = ds.path("status").isObject() ? ds.path("status").deepCopy() : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        ObjectNode merged = ds.path("status").isObject() ? ds.path("status").deepCopy() : JsonNodeFactory.instance.objectNode();
         for (String f : List.of("numberAvailable", "numberUnavailable", "updatedNumberScheduled", "collisionCount")) merged.remove(f);
         merged.setAll(status);
         if (Tree.same(merged, ds.path("status"))) return; // numbers compared by value: a long we computed equals the int read back
