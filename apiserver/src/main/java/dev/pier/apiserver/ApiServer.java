@@ -3,6 +3,7 @@ package dev.pier.apiserver;
 import dev.pier.apiserver.cell.Cell;
 import dev.pier.apiserver.cell.Cells;
 import dev.pier.apiserver.http.HttpFrontEnd;
+import dev.pier.apiserver.metrics.Metrics;
 import dev.pier.pki.IssuedCertificate;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -25,20 +26,27 @@ public final class ApiServer implements AutoCloseable {
         this.cells = cells;
     }
 
+    /** As {@link #start(Cells, Metrics, String, int, IssuedCertificate, List)} with metrics of its own. */
+    public static ApiServer start(Cells cells, String host, int port, IssuedCertificate serving,
+                                  List<java.security.cert.X509Certificate> chain) {
+        return start(cells, Metrics.create(), host, port, serving, chain);
+    }
+
     /**
      * Binds and starts serving; returns once the port is open.
      *
+     * @param metrics where requests are recorded, and what {@code /metrics} serves
      * @param host    address to bind, e.g. 0.0.0.0 or 127.0.0.1
      * @param port    0 for any free port
      * @param serving the server's certificate (SANs must match the URLs clients use)
      * @param chain   certificates to send after it (the issuing CA)
      */
-    public static ApiServer start(Cells cells, String host, int port, IssuedCertificate serving,
+    public static ApiServer start(Cells cells, Metrics metrics, String host, int port, IssuedCertificate serving,
                                   List<java.security.cert.X509Certificate> chain) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()))
                 .setBlockedThreadCheckInterval(10_000));
         try {
-            HttpServer server = HttpFrontEnd.listen(vertx, cells, host, port, serving, chain);
+            HttpServer server = HttpFrontEnd.listen(vertx, cells, metrics, host, port, serving, chain);
             return new ApiServer(vertx, server, cells);
         } catch (RuntimeException e) {
             vertx.close();

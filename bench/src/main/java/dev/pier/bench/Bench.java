@@ -9,6 +9,10 @@ import dev.pier.pki.IssuedCertificate;
 import dev.pier.pki.Tls;
 import dev.pier.storage.EtcdProcess;
 import dev.pier.storage.KeyValueStore;
+import dev.pier.storage.StorageException;
+import dev.pier.storage.Watch;
+import dev.pier.storage.WatchEvent;
+import dev.pier.storage.WatchListener;
 import dev.pier.storage.etcd.EtcdStore;
 import dev.pier.storage.sqlite.SqliteStore;
 import io.etcd.jetcd.ByteSequence;
@@ -57,7 +61,7 @@ public final class Bench {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     record Options(boolean quick, int ops, int[] clients, int warmup, int pods, int listReps, int watchers,
-                   List<String> backends, HttpClient.Version version, Path out,
+                   int idleWatches, List<String> backends, HttpClient.Version version, Path out,
                    Duration phaseLimit, Duration totalLimit) {
 
         static Options parse(String[] args) {
@@ -68,6 +72,7 @@ public final class Bench {
             int pods = quick ? 2000 : 10_000;
             int listReps = quick ? 3 : 5;
             int watchers = quick ? 100 : 1000;
+            int idleWatches = 20_000;
             List<String> backends = List.of("sqlite", "etcd");
             HttpClient.Version version = HttpClient.Version.HTTP_2;
             Path out = Path.of("bench/results/latest.txt");
@@ -83,6 +88,7 @@ public final class Bench {
                     case "--pods" -> pods = Integer.parseInt(args[++i]);
                     case "--list-reps" -> listReps = Integer.parseInt(args[++i]);
                     case "--watchers" -> watchers = Integer.parseInt(args[++i]);
+                    case "--idle-watches" -> idleWatches = Integer.parseInt(args[++i]);
                     case "--backends" -> backends = List.of(args[++i].split(","));
                     case "--http" -> version = switch (args[++i]) {
                         case "1.1", "1" -> HttpClient.Version.HTTP_1_1;
@@ -95,7 +101,8 @@ public final class Bench {
                     case "-h", "--help" -> {
                         System.out.println("""
                                 usage: bench/run [--quick] [--ops N] [--clients 1,16,64] [--warmup N] [--pods N]
-                                                 [--list-reps N] [--watchers N] [--backends sqlite,etcd] [--http 2|1.1]
+                                                 [--list-reps N] [--watchers N] [--idle-watches N] [--backends sqlite,etcd]
+                                                 [--http 2|1.1]
                                                  [--out FILE] [--phase-timeout SECONDS] [--total-timeout SECONDS]""");
                         System.exit(0);
                     }
@@ -105,7 +112,8 @@ public final class Bench {
             for (String b : backends) {
                 if (!b.equals("sqlite") && !b.equals("etcd")) throw new IllegalArgumentException("unknown backend " + b);
             }
-            return new Options(quick, ops, clients, warmup, pods, listReps, watchers, backends, version, out, phaseLimit, totalLimit);
+            return new Options(quick, ops, clients, warmup, pods, listReps, watchers, idleWatches, backends, version, out,
+                    phaseLimit, totalLimit);
         }
     }
 
@@ -174,8 +182,10 @@ public final class Bench {
         report.header("client: java.net.http.HttpClient, " + (options.version() == HttpClient.Version.HTTP_2
                 ? "HTTP/2 (ALPN, requests multiplexed on one connection)" : "HTTP/1.1 (one connection per concurrent client)")
                 + " for API calls; HTTP/1.1 (one socket each) for watches; clients are virtual threads");
-        report.header(String.format(Locale.ROOT, "plan: %d ops per level at %s clients, %d warm-up ops per backend, %d pods listed %d times, %d watchers",
-                options.ops(), Arrays.toString(options.clients()), options.warmup(), options.pods(), options.listReps(), options.watchers()));
+        report.header(String.format(Locale.ROOT, "plan: %d ops per level at %s clients, %d warm-up ops per backend, %d pods listed %d times, %d watchers,"
+                        + " storage creates with 1 and %d idle watches",
+                options.ops(), Arrays.toString(options.clients()), options.warmup(), options.pods(), options.listReps(), options.watchers(),
+                options.idleWatches()));
 
         Path tmp = Files.createTempDirectory("pier-bench-");
         try {
@@ -191,6 +201,7 @@ public final class Bench {
                         if (valueSize < 0) valueSize = 600; // no earlier backend to measure a stored ConfigMap
                         rawEtcdPuts(etcd.endpoint());
                         try (KeyValueStore store = EtcdStore.connect(List.of(etcd.endpoint()))) {
+                            storeWrites("etcd", store);
                             apiBackend("etcd", store);
                         }
                     } else {
@@ -198,7 +209,9 @@ public final class Bench {
                         Files.createDirectories(db.getParent());
                         try (KeyValueStore store = SqliteStore.open(db)) {
                             apiBackend("sqlite", store);
+                            storeWrites("sqlite", store); // after the API, which measured the stored ConfigMap size
                         }
+                        idleWatches(tmp.resolve("sqlite-idle-watches").resolve("state.db"));
                     }
                 }
             } finally {
@@ -238,6 +251,30 @@ public final class Bench {
 
     private static ByteSequence key(String k) {
         return ByteSequence.from(k, StandardCharsets.UTF_8);
+    }
+
+    // ---------------------------------------------------------------- the store alone
+
+    /**
+     * Creates straight on the storage SPI, no API server in between: what the store itself sustains, next
+     * to raw etcd puts (for etcd the SPI's create is a transaction, not a bare put). Values are the size of
+     * a stored bench ConfigMap, unique keys.
+     */
+    private void storeWrites(String backend, KeyValueStore store) throws Exception {
+        byte[] value = new byte[valueSize > 0 ? valueSize : 600];
+        Arrays.fill(value, (byte) 'x');
+        Load.run(16, options.warmup(), options.phaseLimit(), (i, t) -> {
+            store.create("/bench-store/warm/" + i, value);
+            return 201;
+        });
+        for (int c : options.clients()) {
+            Load.Result r = Load.run(c, options.ops(), options.phaseLimit(), (i, t) -> {
+                store.create("/bench-store/c" + c + "/" + i, value);
+                return 201;
+            });
+            report.write(new Report.WriteRow(backend, "store create", r));
+            progress(String.format(Locale.ROOT, "[%s] store create (no API), %d clients: %.0f ops/s %s", backend, c, r.opsPerSecond(), r.tally().describe()));
+        }
     }
 
     // ---------------------------------------------------------------- the API on one backend
@@ -518,6 +555,65 @@ public final class Bench {
                 Stats.of(fromAck, n), Stats.of(fromSend, n), failures.toString()));
         progress(String.format(Locale.ROOT, "[%s] watch: %d/%d received; p99 from ack %.1f ms (write took %.1f ms)",
                 backend, n, watchers, Stats.of(fromAck, n).percentileMillis(99), (acked - sent) / 1e6));
+    }
+
+    // ---------------------------------------------------------------- write cost vs idle watches
+
+    /**
+     * Storage creates, one client straight on the store, with one watch on the written prefix and then with
+     * that watch plus N idle watches on other prefixes, as N other cells' caches would hold them: a write
+     * should cost the same whatever watches it does not concern. SQLite only: there the store itself
+     * dispatches changes to watches (etcd indexes its watchers in its own server).
+     */
+    private void idleWatches(Path db) throws Exception {
+        Files.createDirectories(db.getParent());
+        byte[] value = new byte[valueSize > 0 ? valueSize : 600];
+        Arrays.fill(value, (byte) 'x');
+        String written = "/registry/bench/core/configmaps/default/";
+        int ops = options.quick() ? 300 : 1000;
+        try (KeyValueStore store = SqliteStore.open(db)) {
+            AtomicInteger watched = new AtomicInteger();
+            AtomicInteger strays = new AtomicInteger();
+            List<Watch> watches = new ArrayList<>();
+            try {
+                watches.add(store.watch("/registry/bench/core/configmaps/", 0, counting(watched)));
+                for (int idle : new int[] {1, options.idleWatches()}) {
+                    for (int i = watches.size() - 1; i < idle; i++) {
+                        watches.add(store.watch("/registry/idle-" + i + "/core/configmaps/", 0, counting(strays)));
+                    }
+                    String prefix = written + "w" + idle + "-";
+                    Load.run(1, ops / 5, options.phaseLimit(), (i, t) -> {
+                        store.create(prefix + "warm-" + i, value);
+                        return 201;
+                    });
+                    Load.Result r = Load.run(1, ops, options.phaseLimit(), (i, t) -> {
+                        store.create(prefix + i, value);
+                        return 201;
+                    });
+                    report.idleWatches(new Report.IdleWatchRow("sqlite", idle, r));
+                    progress(String.format(Locale.ROOT, "[sqlite] storage create with %d idle watches: p50 %.2f ms, p99 %.2f ms",
+                            idle, r.latency().percentileMillis(50), r.latency().percentileMillis(99)));
+                }
+            } finally {
+                watches.forEach(Watch::close);
+            }
+            report.note(String.format(Locale.ROOT, "storage creates vs idle watches: %d ops per round after %d warm-up, value %d bytes;"
+                    + " events delivered so far to the watched prefix %d, to the idle watches %d (0 expected)",
+                    ops, ops / 5, value.length, watched.get(), strays.get()));
+        }
+    }
+
+    private static WatchListener counting(AtomicInteger delivered) {
+        return new WatchListener() {
+            @Override
+            public void onEvents(List<WatchEvent> events) {
+                delivered.addAndGet(events.size());
+            }
+
+            @Override
+            public void onError(StorageException error) {
+            }
+        };
     }
 
     // ---------------------------------------------------------------- odds and ends

@@ -1,54 +1,54 @@
 package dev.pier.bench;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.AppenderBase;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
-/** Counts the in-process server's java.util.logging records at WARNING and above, by logger and message. */
-final class LogCounter extends Handler {
+/** Counts the in-process server's log events at WARN and above (through SLF4J and Logback), by logger and message. */
+final class LogCounter extends AppenderBase<ILoggingEvent> {
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
 
     static LogCounter install() {
         LogCounter counter = new LogCounter();
-        counter.setLevel(Level.WARNING);
-        Logger.getLogger("").addHandler(counter);
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            counter.setContext(context);
+            counter.start();
+            context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(counter);
+        }
         return counter;
     }
 
     @Override
-    public void publish(LogRecord r) {
-        if (r == null || r.getLevel().intValue() < Level.WARNING.intValue()) return;
-        String message = r.getMessage() == null ? "" : r.getMessage();
-        // "request PUT /api/.../cm-c16-12 failed": drop the object name so equal failures add up
+    protected void append(ILoggingEvent e) {
+        if (!e.getLevel().isGreaterOrEqual(Level.WARN)) return;
+        String message = e.getFormattedMessage() == null ? "" : e.getFormattedMessage();
+        // "PUT /api/.../cm-c16-12 failed": drop the object name so equal failures add up
         message = message.replaceAll("/[a-z0-9-]+-\\d+( |$)", "/<name>$1");
         if (message.length() > 140) message = message.substring(0, 140) + "...";
-        String thrown = r.getThrown() == null ? "" : " [" + r.getThrown() + "]";
+        IThrowableProxy t = e.getThrowableProxy();
+        String thrown = t == null ? "" : " [" + t.getClassName() + ": " + t.getMessage() + "]";
         if (thrown.length() > 200) thrown = thrown.substring(0, 200) + "...]";
-        counts.computeIfAbsent(r.getLevel() + " " + r.getLoggerName() + ": " + message + thrown, k -> new AtomicLong()).incrementAndGet();
+        counts.computeIfAbsent(e.getLevel() + " " + e.getLoggerName() + ": " + message + thrown, k -> new AtomicLong()).incrementAndGet();
     }
 
     List<String> summarize() {
         List<String> out = new ArrayList<>();
         long total = counts.values().stream().mapToLong(AtomicLong::get).sum();
-        out.add("server log records at WARNING or above during the run: " + total);
+        out.add("server log events at WARN or above during the run: " + total);
         counts.entrySet().stream()
                 .sorted((a, b) -> Long.compare(b.getValue().get(), a.getValue().get()))
                 .limit(8)
                 .forEach(e -> out.add("  " + e.getValue().get() + " x " + e.getKey()));
         return out;
-    }
-
-    @Override
-    public void flush() {
-    }
-
-    @Override
-    public void close() {
     }
 }

@@ -15,6 +15,9 @@ final class Report {
     record ListRow(String backend, String what, int reps, int items, long bytes, Stats millis, String failures) {
     }
 
+    record IdleWatchRow(String backend, int idleWatches, Load.Result result) {
+    }
+
     record WatchRow(String backend, int watchers, int connected, int received, double setupSeconds,
                     Stats fromAck, Stats fromSend, String failures) {
     }
@@ -23,6 +26,7 @@ final class Report {
     private final List<WriteRow> writes = new ArrayList<>();
     private final List<ListRow> lists = new ArrayList<>();
     private final List<WatchRow> watches = new ArrayList<>();
+    private final List<IdleWatchRow> idleWatches = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final Map<Integer, Double> etcdPutRate = new HashMap<>();
 
@@ -45,6 +49,10 @@ final class Report {
 
     synchronized void watch(WatchRow row) {
         watches.add(row);
+    }
+
+    synchronized void idleWatches(IdleWatchRow row) {
+        idleWatches.add(row);
     }
 
     synchronized void note(String line) {
@@ -92,6 +100,19 @@ final class Report {
                         triple(r.fromAck()), triple(r.fromSend()), r.failures()));
             }
             out.append("(from write ack: negative when a watcher read the event before the writer read its own PUT response)\n");
+        }
+
+        if (!idleWatches.isEmpty()) {
+            out.append("\nSTORAGE CREATE vs IDLE WATCHES (one client on the store itself; one watch on the written prefix,"
+                    + " plus N idle watches on other prefixes)\n");
+            out.append(String.format(Locale.ROOT, "%-8s %12s %7s %9s %8s %8s %8s  %s%n",
+                    "backend", "idle watches", "ops", "ops/s", "p50 ms", "p99 ms", "max ms", "errors"));
+            for (IdleWatchRow r : idleWatches) {
+                Load.Result x = r.result();
+                out.append(String.format(Locale.ROOT, "%-8s %12d %7d %9.0f %8.2f %8.2f %8.2f  %s%n",
+                        r.backend(), r.idleWatches(), x.ok(), x.opsPerSecond(), x.latency().percentileMillis(50),
+                        x.latency().percentileMillis(99), x.latency().maxMillis(), x.tally().describe()));
+            }
         }
 
         if (!notes.isEmpty()) {

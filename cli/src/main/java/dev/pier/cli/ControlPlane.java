@@ -4,11 +4,10 @@ import dev.pier.apiserver.ApiServer;
 import dev.pier.apiserver.auth.TokenFile;
 import dev.pier.apiserver.cell.Cell;
 import dev.pier.apiserver.cell.Cells;
+import dev.pier.apiserver.metrics.Metrics;
 import dev.pier.controllers.ControllerManager;
 import dev.pier.controllers.ControllerOptions;
-import dev.pier.controllers.runtime.WorkQueue;
 import dev.pier.pki.CertificateAuthority;
-import dev.pier.scheduler.Scheduler;
 import dev.pier.scheduler.SchedulerSetup;
 import dev.pier.pki.IssuedCertificate;
 import dev.pier.pki.Kubeconfig;
@@ -16,6 +15,8 @@ import dev.pier.storage.Compactor;
 import dev.pier.storage.KeyValueStore;
 import dev.pier.storage.etcd.EtcdStore;
 import dev.pier.storage.sqlite.SqliteStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -37,20 +38,23 @@ import java.util.Set;
  * the previous one to be ready. Writes the admin kubeconfig once the server serves.
  */
 final class ControlPlane implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
     private static final Duration ADMIN_CERT_VALIDITY = Duration.ofDays(365);
 
     private static final Duration COMPACTION_INTERVAL = Duration.ofMinutes(5);
 
     private final ServerOptions options;
+    private final Metrics metrics;
     private final KeyValueStore store;
     private final Compactor compactor;
     private final Cells cells;
     private final ApiServer server;
     private final ControllerManager controllers;
 
-    private ControlPlane(ServerOptions options, KeyValueStore store, Compactor compactor, Cells cells, ApiServer server,
+    private ControlPlane(ServerOptions options, Metrics metrics, KeyValueStore store, Compactor compactor, Cells cells, ApiServer server,
                          ControllerManager controllers) {
         this.options = options;
+        this.metrics = metrics;
         this.store = store;
         this.compactor = compactor;
         this.cells = cells;
@@ -59,22 +63,38 @@ final class ControlPlane implements AutoCloseable {
     }
 
     static ControlPlane start(ServerOptions options) throws IOException {
+        long started = System.nanoTime();
         Files.createDirectories(options.dataDir);
-        KeyValueStore store = openStore(options);
+        LOG.info("Starting Pier: data directory {}, storage {}", options.dataDir.toAbsolutePath(), describeStore(options));
+        // One registry for the process: what the API records and /metrics serves. Storage is timed below the cells.
+        Metrics metrics = Metrics.create();
+        KeyValueStore store = metrics.storage().instrument(openStore(options));
         try {
-            TokenFile tokens = options.tokenAuthFile == null ? TokenFile.empty() : TokenFile.load(options.tokenAuthFile);
+            LOG.info("Storage ready at revision {}", store.currentRevision());
+            TokenFile tokens = TokenFile.empty();
+            if (options.tokenAuthFile != null) {
+                tokens = TokenFile.load(options.tokenAuthFile);
+                LOG.info("Management cluster accepts the bearer tokens of {}", options.tokenAuthFile.toAbsolutePath());
+            }
             Cells cells = new Cells(store, Clock.systemUTC(), tokens);
             CertificateAuthority ca = cells.management().certificateAuthority();
             IssuedCertificate serving = ca.issueServing("pier-apiserver", dnsNames(options), ipAddresses(options), Duration.ofDays(365));
+            ControllerMetricsListener controllerMetrics = new ControllerMetricsListener(metrics.controllers());
             ControllerManager controllers = ControllerManager.create(cells, store, Clock.systemUTC(),
-                    new ControllerOptions(Durations.parse("--node-monitor-grace-period", options.nodeMonitorGracePeriod), WorkQueue.QueueListener.NONE));
-            SchedulerSetup.register(controllers, binPacking(options.schedulerScoring), Scheduler.SchedulingMetrics.NONE);
+                    new ControllerOptions(Durations.parse("--node-monitor-grace-period", options.nodeMonitorGracePeriod), controllerMetrics));
+            SchedulerSetup.register(controllers, binPacking(options.schedulerScoring), controllerMetrics);
             controllers.start();
-            ApiServer server = ApiServer.start(cells, options.bind, options.port, serving, List.of(ca.certificate()));
-            ControlPlane cp = new ControlPlane(options, store, Compactor.start(store, COMPACTION_INTERVAL), cells, server, controllers);
-            cp.writeKubeconfig(cells.management(), "", options.dataDir.resolve("kubeconfig"));
+            LOG.info("Controllers and scheduler started");
+            ApiServer server = ApiServer.start(cells, metrics, options.bind, options.port, serving, List.of(ca.certificate()));
+            ControlPlane cp = new ControlPlane(options, metrics, store, Compactor.start(store, COMPACTION_INTERVAL), cells, server, controllers);
+            LOG.info("Serving the Kubernetes API on {}:{} (HTTPS): management cluster at {}, tenant clusters under {}/clusters/<name>",
+                    options.bind, server.port(), cp.url(cells.management()), cp.url(cells.management()));
+            Path kubeconfig = cp.writeKubeconfig(cells.management(), "", options.dataDir.resolve("kubeconfig"));
+            LOG.info("Wrote the management cluster's admin kubeconfig to {}; started in {} ms", kubeconfig.toAbsolutePath(),
+                    (System.nanoTime() - started) / 1_000_000);
             return cp;
         } catch (RuntimeException | IOException e) {
+            LOG.error("Start-up failed: {}", e.toString());
             store.close();
             throw e;
         }
@@ -85,6 +105,14 @@ final class ControlPlane implements AutoCloseable {
             case "bin-packing" -> true;
             case "spread" -> false;
             default -> throw new IllegalArgumentException("--scheduler-scoring must be bin-packing or spread, not \"" + scoring + "\"");
+        };
+    }
+
+    /** The storage backend for the start-up log; any user:password in an etcd URL is left out. */
+    private static String describeStore(ServerOptions options) {
+        return switch (options.store) {
+            case sqlite -> "SQLite " + options.dataDir.resolve("state.db").toAbsolutePath();
+            case etcd -> "etcd " + options.etcdEndpoints.stream().map(u -> u.replaceAll("//[^/@]*@", "//")).toList();
         };
     }
 
@@ -106,6 +134,11 @@ final class ControlPlane implements AutoCloseable {
 
     Cells cells() {
         return cells;
+    }
+
+    /** The process's metrics: controllers and the scheduler record into {@code metrics().controllers()}. */
+    Metrics metrics() {
+        return metrics;
     }
 
     /** The URL clients use for a cell: {@code https://host:port} or {@code https://host:port/clusters/<name>}. */
@@ -182,10 +215,13 @@ final class ControlPlane implements AutoCloseable {
 
     @Override
     public void close() {
+        long started = System.nanoTime();
+        LOG.info("Stopping: the API server first (no new requests), then controllers, compaction, cells and storage");
         server.close();
         controllers.close();
         compactor.close();
         cells.close();
         store.close();
+        LOG.info("Stopped in {} ms", (System.nanoTime() - started) / 1_000_000);
     }
 }

@@ -15,6 +15,7 @@ public final class Pier implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        Logging.start();
         System.exit(new CommandLine(new Pier()).execute(args));
     }
 

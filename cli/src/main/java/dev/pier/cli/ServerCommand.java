@@ -1,5 +1,7 @@
 package dev.pier.cli;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -10,6 +12,8 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = "Run a Pier control plane: the Kubernetes API for the management cluster and every tenant cluster.")
 final class ServerCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
+
     @Mixin
     ServerOptions options;
 
@@ -33,13 +37,18 @@ final class ServerCommand implements Callable<Integer> {
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
             }
+            // halt runs no other shutdown hook: flush the logs first
+            Logging.stop();
             // A clean stop on SIGTERM/Ctrl-C is a success: exit 0 rather than the signal's 128+n.
             Runtime.getRuntime().halt(0);
         }, "pier-shutdown"));
         stopped.await();
+        LOG.info("Shutting down: the JVM was asked to stop (SIGTERM or Ctrl-C)");
         try {
             cp.close();
             System.out.println("Pier stopped.");
+        } catch (RuntimeException e) {
+            LOG.error("Shutdown did not complete cleanly", e);
         } finally {
             closed.countDown();
         }

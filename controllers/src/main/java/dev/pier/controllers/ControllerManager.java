@@ -3,9 +3,15 @@ package dev.pier.controllers;
 import dev.pier.apiserver.cell.Cells;
 import dev.pier.apiserver.client.LocalClient;
 import dev.pier.apiserver.registry.ResourceType;
+import dev.pier.controllers.cronjob.CronJobController;
 import dev.pier.controllers.daemonset.DaemonSetController;
 import dev.pier.controllers.deployment.DeploymentController;
+import dev.pier.controllers.disruption.DisruptionController;
 import dev.pier.controllers.gc.GarbageCollector;
+import dev.pier.controllers.job.JobController;
+import dev.pier.controllers.job.OrphanPodFinalizers;
+import dev.pier.controllers.job.TtlAfterFinishedController;
+import dev.pier.controllers.namespace.NamespaceDefaultsController;
 import dev.pier.controllers.nodelifecycle.NodeLifecycleController;
 import dev.pier.controllers.nodelifecycle.TaintEvictionController;
 import dev.pier.controllers.replicaset.ReplicaSetController;
@@ -81,6 +87,32 @@ public final class ControllerManager implements AutoCloseable {
         WorkQueue<ObjectKey> evictionQueue = m.queue("taint_eviction_controller");
         m.add(new Controller<>("taint-eviction", evictionQueue,
                 new TaintEvictionController(client, nodes, pods, m.events, evictionQueue, clock), m.hub, 2));
+
+        WorkQueue<ObjectKey> disruptionQueue = m.queue("disruption");
+        m.add(new Controller<>("disruption", disruptionQueue, new DisruptionController(client,
+                m.informer("policy", "v1", "poddisruptionbudgets"), pods,
+                java.util.Map.of("ReplicaSet", replicaSets, "Deployment", m.informer("apps", "v1", "deployments"),
+                        "StatefulSet", m.informer("apps", "v1", "statefulsets"),
+                        "ReplicationController", m.informer("", "v1", "replicationcontrollers")),
+                disruptionQueue, clock), m.hub, 2));
+
+        WorkQueue<ObjectKey> namespaceQueue = m.queue("namespace_defaults");
+        m.add(new Controller<>("namespace-defaults", namespaceQueue, new NamespaceDefaultsController(client,
+                m.informer("", "v1", "namespaces"), m.informer("", "v1", "serviceaccounts"), m.informer("", "v1", "configmaps"),
+                namespaceQueue), m.hub, 2));
+
+        // ---- Jobs (and their pods' tracking finalizers, and finished jobs' TTL) and CronJobs ----
+        Informer jobs = m.informer("batch", "v1", "jobs");
+        WorkQueue<ObjectKey> jobQueue = m.queue("job");
+        WorkQueue<ObjectKey> orphanPodQueue = m.queue("job_orphan_pod");
+        m.add("job", jobQueue, JobController.create(client, jobs, pods, m.events, jobQueue, orphanPodQueue, clock), 4);
+        m.add("job-orphan-pod", orphanPodQueue, new OrphanPodFinalizers(client, jobs, pods), 1);
+        WorkQueue<ObjectKey> ttlQueue = m.queue("ttl_jobs_to_delete");
+        m.add("ttl-after-finished", ttlQueue, TtlAfterFinishedController.create(client, jobs, ttlQueue, clock), 2);
+        WorkQueue<ObjectKey> cronJobQueue = m.queue("cronjob");
+        m.add("cronjob", cronJobQueue,
+                CronJobController.create(client, m.informer("batch", "v1", "cronjobs"), jobs, m.events, cronJobQueue, clock), 2);
+        // ---- end of Jobs and CronJobs ----
 
         // ---- DaemonSets and StatefulSets, each template recorded as a ControllerRevision ----
         Informer revisions = m.informer("apps", "v1", "controllerrevisions");

@@ -61,6 +61,7 @@ final class PierProcess implements AutoCloseable {
         private final String cluster;
         private String etcdEndpoint;
         private Path tokenAuthFile;
+        private final java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
         private final List<String> extraArgs = new ArrayList<>();
 
         private Builder(Path dataDir, String cluster) {
@@ -81,6 +82,12 @@ final class PierProcess implements AutoCloseable {
         /** More flags for the server command. */
         Builder args(String... args) {
             extraArgs.addAll(List.of(args));
+            return this;
+        }
+
+        /** Sets an environment variable of the server process (e.g. {@code PIER_LOG_LEVEL}). */
+        Builder env(String name, String value) {
+            environment.put(name, value);
             return this;
         }
 
@@ -136,7 +143,9 @@ final class PierProcess implements AutoCloseable {
                 Files.writeString(log, "=== pier " + String.join(" ", command()) + "\n", java.nio.file.StandardOpenOption.CREATE,
                         java.nio.file.StandardOpenOption.APPEND);
                 logStart = Files.size(log);
-                process = new ProcessBuilder(command())
+                ProcessBuilder builder = new ProcessBuilder(command());
+                builder.environment().putAll(options.environment);
+                process = builder
                         .redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))

@@ -46,6 +46,7 @@ abstract class WorkloadsTest {
     private SimulatedNodes nodes;
     private SimulatedNodes packingNodes;
     private SimulatedNodes frailNodes;
+    private SimulatedNodes drainNodes;
     private final AtomicInteger namespaces = new AtomicInteger();
 
     @BeforeAll
@@ -61,6 +62,8 @@ abstract class WorkloadsTest {
         kubectl.ok("taint", "node", "pack-0", "pack-1", "dedicated=packing:NoSchedule");
         frailNodes = SimulatedNodes.start(client, "frail", 2, SimulatedNodes.Shape.DEFAULT, Map.of("pool", "frail"), Duration.ofSeconds(2));
         kubectl.ok("taint", "node", "frail-0", "frail-1", "dedicated=frail:NoSchedule");
+        drainNodes = SimulatedNodes.start(client, "drain", 2, SimulatedNodes.Shape.DEFAULT, Map.of("pool", "drain"), Duration.ofSeconds(2));
+        kubectl.ok("taint", "node", "drain-0", "drain-1", "dedicated=drain:NoSchedule");
     }
 
     @AfterAll
@@ -68,6 +71,7 @@ abstract class WorkloadsTest {
         if (nodes != null) nodes.close();
         if (packingNodes != null) packingNodes.close();
         if (frailNodes != null) frailNodes.close();
+        if (drainNodes != null) drainNodes.close();
         if (client != null) client.close();
         if (cluster != null) cluster.resources().close();
         TempDirs.delete(work);
@@ -245,7 +249,7 @@ abstract class WorkloadsTest {
         Await.until(SETTLE, "huge pod unschedulable", () -> json("get", "pod", "huge", "-n", ns, "-o", "json")
                 .at("/status/conditions/0/reason").asText().equals("Unschedulable"));
         String message = json("get", "pod", "huge", "-n", ns, "-o", "json").at("/status/conditions/0/message").asText();
-        assertThat(message).startsWith("0/6 nodes are available: ")
+        assertThat(message).startsWith("0/8 nodes are available: ")
                 .contains("2 Insufficient cpu").contains("2 node(s) didn't match Pod's node affinity/selector")
                 .contains("2 node(s) had untolerated taint {dedicated: frail}");
         assertThat(kubectl.ok("describe", "pod", "huge", "-n", ns)).contains("FailedScheduling");
@@ -318,6 +322,87 @@ abstract class WorkloadsTest {
         Await.until(SETTLE, "node " + failing + " untainted", () ->
                 !json("get", "node", failing, "-o", "json").at("/spec/taints").toString().contains("node.kubernetes.io/unreachable"));
         Await.until(SETTLE, "evicted pods gone", () -> items(ns, "pods", "-l", "app=sturdy").size() == 2);
+    }
+
+    @Test
+    void drainEvictsWithinTheDisruptionBudget() {
+        String ns = newNamespace();
+        kubectl.runWithInput("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: guarded, namespace: %1$s}
+                spec:
+                  replicas: 3
+                  selector: {matchLabels: {app: guarded}}
+                  template:
+                    metadata: {labels: {app: guarded}}
+                    spec:
+                      nodeSelector: {pool: drain}
+                      tolerations: [{key: dedicated, value: drain, effect: NoSchedule}]
+                      containers: [{name: c, image: nginx}]
+                ---
+                apiVersion: policy/v1
+                kind: PodDisruptionBudget
+                metadata: {name: guarded, namespace: %1$s}
+                spec:
+                  minAvailable: 2
+                  selector: {matchLabels: {app: guarded}}
+                """.formatted(ns), "apply", "-f", "-").assertOk();
+        rolloutStatus(ns, "deployment/guarded");
+        Await.until(SETTLE, "the budget allows one disruption", () ->
+                json("get", "pdb", "guarded", "-n", ns, "-o", "json").at("/status/disruptionsAllowed").asInt() == 1);
+        assertThat(kubectl.ok("get", "pdb", "guarded", "-n", ns)).containsPattern("guarded\\s+2\\s+N/A\\s+1\\s");
+        Set<String> used = new HashSet<>();
+        items(ns, "pods", "-l", "app=guarded").forEach(p -> used.add(p.at("/spec/nodeName").asText()));
+        assertThat(used).hasSize(1);
+        String drained = used.iterator().next();
+        String other = drained.equals("drain-0") ? "drain-1" : "drain-0";
+
+        // kubectl evicts one pod at a time as the budget allows, retrying on 429 until replacements are ready
+        Kubectl.Result drain = kubectl.run(null, Duration.ofSeconds(150), "drain", drained, "--ignore-daemonsets",
+                "--delete-emptydir-data", "--timeout=140s");
+        drain.assertOk();
+        assertThat(drain.stdout()).contains("node/" + drained + " cordoned").contains("evicting pod " + ns + "/guarded-")
+                .contains("node/" + drained + " drained");
+        assertThat(json("get", "node", drained, "-o", "json").at("/spec/unschedulable").asBoolean()).isTrue();
+        Await.until(SETTLE, "three pods running on " + other, () -> {
+            List<JsonNode> pods = items(ns, "pods", "-l", "app=guarded");
+            return pods.size() == 3 && pods.stream().allMatch(p -> p.at("/spec/nodeName").asText().equals(other)
+                    && p.at("/status/phase").asText().equals("Running"));
+        });
+        assertThat(kubectl.ok("uncordon", drained)).contains("uncordoned");
+        assertThat(json("get", "node", drained, "-o", "json").at("/spec/unschedulable").asBoolean()).isFalse();
+
+        // a direct eviction the budget cannot afford is refused with 429
+        kubectl.ok("scale", "deployment/guarded", "--replicas=2", "-n", ns);
+        Await.until(SETTLE, "the budget allows none", () -> {
+            JsonNode status = json("get", "pdb", "guarded", "-n", ns, "-o", "json").at("/status");
+            return status.path("disruptionsAllowed").asInt(-1) == 0 && status.path("currentHealthy").asInt() == 2;
+        });
+        String victim = items(ns, "pods", "-l", "app=guarded").getFirst().at("/metadata/name").asText();
+        String eviction = "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"" + victim + "\",\"namespace\":\"" + ns + "\"}}";
+        String prefix = java.net.URI.create(KubeconfigFile.read(cluster.kubeconfig()).server()).getPath();
+        Kubectl.Result refused = kubectl.runWithInput(eviction, "create", "--raw",
+                prefix + "/api/v1/namespaces/" + ns + "/pods/" + victim + "/eviction", "-f", "-");
+        refused.assertFails();
+        assertThat(refused.stderr()).contains("Cannot evict pod as it would violate the pod's disruption budget");
+    }
+
+    @Test
+    void everyNamespaceHasItsDefaultAccountAndRootCertificate() {
+        String ns = newNamespace();
+        Await.until(SETTLE, "default ServiceAccount and kube-root-ca.crt in " + ns, () ->
+                kubectl.run("get", "serviceaccount", "default", "-n", ns).exitCode() == 0
+                        && kubectl.run("get", "configmap", "kube-root-ca.crt", "-n", ns).exitCode() == 0);
+        String ca = json("get", "configmap", "kube-root-ca.crt", "-n", ns, "-o", "json").at("/data/ca.crt").asText();
+        assertThat(ca).startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(ca.strip()).isEqualTo(KubeconfigFile.read(cluster.kubeconfig()).caPem().strip());
+        // deleted or tampered with, they come back as they were
+        kubectl.ok("delete", "serviceaccount", "default", "-n", ns);
+        kubectl.ok("patch", "configmap", "kube-root-ca.crt", "-n", ns, "--type=merge", "-p", "{\"data\":{\"ca.crt\":\"forged\"}}");
+        Await.until(SETTLE, "default account and certificate restored", () ->
+                kubectl.run("get", "serviceaccount", "default", "-n", ns).exitCode() == 0
+                        && json("get", "configmap", "kube-root-ca.crt", "-n", ns, "-o", "json").at("/data/ca.crt").asText().equals(ca));
     }
 
     private static String packedPod(String ns, String name, String cpu) {

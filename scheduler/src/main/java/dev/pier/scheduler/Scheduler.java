@@ -47,6 +47,8 @@ public final class Scheduler implements Reconciler<ObjectKey> {
     private final Placement.Strategy strategy;
     private final SchedulingMetrics metrics;
     private final Map<String, CellState> cells = new ConcurrentHashMap<>();
+    /** pod uid → {attempts, nanoTime of the first attempt}, while the pod waits to be bound. */
+    private final Map<String, long[]> attempts = new ConcurrentHashMap<>();
 
     /** Observes scheduling outcomes, for metrics. */
     public interface SchedulingMetrics {
@@ -55,6 +57,10 @@ public final class Scheduler implements Reconciler<ObjectKey> {
 
         /** @param result scheduled, unschedulable or error */
         void attempt(String cell, String result, double seconds);
+
+        /** A pod was bound after {@code attempts} attempts, the first one {@code secondsSinceFirstAttempt} ago. */
+        default void scheduled(String cell, int attempts, double secondsSinceFirstAttempt) {
+        }
     }
 
     public Scheduler(LocalClient client, Informer nodes, Informer pods, EventRecorder events, WorkQueue<ObjectKey> queue,
@@ -108,6 +114,7 @@ public final class Scheduler implements Reconciler<ObjectKey> {
             @Override
             public void onDelete(String cell, ObjectNode last) {
                 state(cell).podDeleted(last);
+                attempts.remove(Owners.uid(last));
                 if (!last.path("spec").path("nodeName").asText("").isEmpty()) retryUnschedulable(cell);
             }
         });
@@ -136,6 +143,8 @@ public final class Scheduler implements Reconciler<ObjectKey> {
         if (found.isEmpty() || !wantsScheduling(found.get())) return Result.done();
         ObjectNode pod = found.get();
         long started = System.nanoTime();
+        long[] tries = attempts.computeIfAbsent(Owners.uid(pod), u -> new long[]{0, started});
+        tries[0]++;
         CellState state = state(key.cell());
         Placement placement = new Placement(pod, () -> pods.list(key.cell(), ""), strategy);
         Placement.Decision decision;
@@ -159,12 +168,17 @@ public final class Scheduler implements Reconciler<ObjectKey> {
             client.resource(key.cell(), pods.type()).bind(key.namespace(), key.name(), binding);
         } catch (ApiException e) {
             state.forget(pod);
-            if (e.code() == 404 || e.code() == 409) return Result.done(); // gone, or bound by someone else
+            if (e.code() == 404 || e.code() == 409) { // gone, or bound by someone else
+                attempts.remove(Owners.uid(pod));
+                return Result.done();
+            }
             metrics.attempt(key.cell(), "error", seconds(started));
             throw e;
         }
         state.markScheduled(pod);
+        attempts.remove(Owners.uid(pod));
         metrics.attempt(key.cell(), "scheduled", seconds(started));
+        metrics.scheduled(key.cell(), (int) tries[0], seconds(tries[1]));
         events.normal(key.cell(), pod, NAME, "Scheduled",
                 "Successfully assigned " + key.namespace() + "/" + key.name() + " to " + decision.node());
         LOG.debug("bound {} to {}", key, decision.node());

@@ -39,10 +39,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code kube-node-lease}, reports every pod bound to them Running and Ready at once (no container runs),
  * finishes the deletion of their terminating pods, and can stop heartbeating on command to play a node
  * that died. The real node agent is {@code pier agent}.
+ *
+ * <p>Pods run until deleted unless they ask to finish: a pod annotated {@value #EXIT_AFTER} (e.g. {@code 2s})
+ * has its containers exit that long after they started, with the code in {@value #EXIT_CODE} (0 by default),
+ * and ends Succeeded or Failed or restarts them as its {@code restartPolicy} says ({@link ContainerExits}).
+ * Annotations may be added to a running pod ({@code kubectl annotate pod}).
  */
 public final class SimulatedNodes implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedNodes.class);
     private static final DateTimeFormatter MICRO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+    /** Annotation: how long after they start a pod's containers exit (a duration: {@code 500ms}, {@code 2s}, {@code 1m}). */
+    public static final String EXIT_AFTER = ContainerExits.EXIT_AFTER;
+    /** Annotation: the exit code of a pod's containers when {@link #EXIT_AFTER} has passed (default 0). */
+    public static final String EXIT_CODE = ContainerExits.EXIT_CODE;
 
     /** What each node offers. */
     public record Shape(String cpu, String memory, int pods) {
@@ -56,11 +66,13 @@ public final class SimulatedNodes implements AutoCloseable {
             Thread.ofPlatform().daemon().name("simulated-node-heartbeat").factory());
     private final ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicInteger ipCounter = new AtomicInteger(2);
+    private final ContainerExits exits;
     private SharedIndexInformer<Pod> informer;
 
     private SimulatedNodes(KubernetesClient client, List<String> names) {
         this.client = client;
         this.names = names;
+        this.exits = new ContainerExits(client, work);
     }
 
     /**
@@ -180,6 +192,8 @@ public final class SimulatedNodes implements AutoCloseable {
             work.submit(() -> finishDeletion(pod));
         } else if ("Pending".equals(pod.getStatus() == null ? "Pending" : pod.getStatus().getPhase())) {
             work.submit(() -> markRunning(pod));
+        } else {
+            exits.observe(pod);
         }
     }
 
@@ -222,6 +236,7 @@ public final class SimulatedNodes implements AutoCloseable {
     @Override
     public void close() {
         if (informer != null) informer.close();
+        exits.close();
         heartbeat.shutdownNow();
         work.shutdownNow();
     }

@@ -1,11 +1,12 @@
 package dev.pier.storage;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Forgets old history periodically, as kube-apiserver does: at every tick it compacts the store at the
@@ -14,11 +15,12 @@ import java.util.logging.Logger;
  * Several servers sharing a store may each run one; compacting at an older revision does nothing.
  */
 public final class Compactor implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(Compactor.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
 
     private final KeyValueStore store;
     private final ScheduledExecutorService timer;
     private long previous;
+    private long compacted;
 
     private Compactor(KeyValueStore store, Duration interval) {
         this.store = store;
@@ -37,10 +39,16 @@ public final class Compactor implements AutoCloseable {
     private void tick() {
         try {
             long now = store.currentRevision();
-            if (previous > 0) store.compact(previous);
+            if (previous > 0 && previous != compacted) {
+                long started = System.nanoTime();
+                store.compact(previous);
+                compacted = previous;
+                LOG.info("Compacted storage history through revision {} (current revision {}) in {} ms", previous, now,
+                        (System.nanoTime() - started) / 1_000_000);
+            }
             previous = now;
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "compaction failed; will retry at the next interval", e);
+            LOG.warn("Compaction failed; will retry at the next interval", e);
         }
     }
 

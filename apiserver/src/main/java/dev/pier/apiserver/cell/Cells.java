@@ -11,6 +11,8 @@ import dev.pier.pki.CertificateAuthority;
 import dev.pier.storage.KeyValue;
 import dev.pier.storage.KeyValueStore;
 import dev.pier.storage.StorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.List;
@@ -24,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the same cells with the same credentials.
  */
 public final class Cells implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Cells.class);
     /** The management cell's name; underscores cannot appear in a tenant cluster's DNS-label name. */
     public static final String MANAGEMENT = "_management";
 
@@ -67,9 +70,11 @@ public final class Cells implements AutoCloseable {
 
     private Cell open(String name) {
         return cells.computeIfAbsent(name, n -> {
+            long started = System.nanoTime();
             CertificateAuthority ca = loadOrCreateCa(n);
             Cell cell = new Cell(n, kv, builtin, ca, new Authenticator(ca, tokens(n)), clock);
             cell.start();
+            LOG.info("Cell {} open in {} ms", n, (System.nanoTime() - started) / 1_000_000);
             return cell;
         });
     }
@@ -87,6 +92,7 @@ public final class Cells implements AutoCloseable {
             doc.put("key", ca.privateKeyPem());
             try {
                 kv.create(caKey(cell), Json.bytes(doc));
+                LOG.info("Created cell {}: a new certificate authority {}", cell, ca.certificate().getSubjectX500Principal().getName());
                 return ca;
             } catch (StorageException e) {
                 if (e.code() != StorageException.Code.KEY_EXISTS) throw e;
@@ -100,6 +106,7 @@ public final class Cells implements AutoCloseable {
     @Override
     public void close() {
         cells.values().forEach(Cell::close);
+        LOG.info("Closed {} cell(s)", cells.size());
     }
 
 }

@@ -79,28 +79,37 @@ public final class Discovery {
             strings(r.putArray("verbs"), t.verbs());
             if (!t.shortNames().isEmpty()) strings(r.putArray("shortNames"), t.shortNames());
             if (!t.categories().isEmpty()) strings(r.putArray("categories"), t.categories());
-            for (String sub : subresources(t)) {
+            for (Subresource sub : subresources(t)) {
                 ObjectNode s = resources.addObject();
-                s.put("name", t.resource() + "/" + sub);
+                s.put("name", t.resource() + "/" + sub.name());
                 s.put("singularName", "");
                 s.put("namespaced", t.namespaced());
-                if (sub.equals("scale")) {
-                    s.put("group", "autoscaling");
-                    s.put("version", "v1");
-                    s.put("kind", "Scale");
-                } else {
-                    s.put("kind", t.kind());
+                if (sub.group() != null) {
+                    s.put("group", sub.group());
+                    s.put("version", sub.version());
                 }
-                strings(s.putArray("verbs"), List.of("get", "patch", "update"));
+                s.put("kind", sub.kind());
+                strings(s.putArray("verbs"), sub.verbs());
             }
         }
         return doc;
     }
 
-    private static List<String> subresources(ResourceType t) {
-        List<String> subs = new java.util.ArrayList<>(2);
-        if (t.hasStatus()) subs.add("status");
-        if (t.strategy().scale() != null) subs.add("scale");
+    /** A subresource as discovery lists it; group and version only when its kind lives in another group. */
+    private record Subresource(String name, String group, String version, String kind, List<String> verbs) {
+    }
+
+    private static final List<String> READ_WRITE = List.of("get", "patch", "update");
+
+    private static List<Subresource> subresources(ResourceType t) {
+        List<Subresource> subs = new java.util.ArrayList<>(2);
+        if (t.hasStatus()) subs.add(new Subresource("status", null, null, t.kind(), READ_WRITE));
+        if (t.strategy().scale() != null) subs.add(new Subresource("scale", "autoscaling", "v1", "Scale", READ_WRITE));
+        if (t.group().isEmpty() && t.resource().equals("pods")) {
+            // kubectl drain looks for pods/eviction here to learn it may evict (and with which version)
+            subs.add(new Subresource("binding", null, null, "Binding", List.of("create")));
+            subs.add(new Subresource("eviction", "policy", "v1", "Eviction", List.of("create")));
+        }
         return subs;
     }
 
@@ -158,14 +167,18 @@ public final class Discovery {
                     strings(r.putArray("verbs"), t.verbs());
                     if (!t.shortNames().isEmpty()) strings(r.putArray("shortNames"), t.shortNames());
                     if (!t.categories().isEmpty()) strings(r.putArray("categories"), t.categories());
-                    List<String> subs = subresources(t);
+                    List<Subresource> subs = subresources(t);
                     if (!subs.isEmpty()) {
                         ArrayNode sa = r.putArray("subresources");
-                        for (String sub : subs) {
+                        for (Subresource sub : subs) {
                             ObjectNode s = sa.addObject();
-                            s.put("subresource", sub);
-                            s.set("responseKind", sub.equals("scale") ? scaleKind() : kind(t));
-                            strings(s.putArray("verbs"), List.of("get", "patch", "update"));
+                            s.put("subresource", sub.name());
+                            ObjectNode k = Json.object();
+                            k.put("group", sub.group() == null ? t.group() : sub.group());
+                            k.put("version", sub.version() == null ? t.version() : sub.version());
+                            k.put("kind", sub.kind());
+                            s.set("responseKind", k);
+                            strings(s.putArray("verbs"), sub.verbs());
                         }
                     }
                 }
@@ -173,14 +186,6 @@ public final class Discovery {
             }
         }
         return doc;
-    }
-
-    private static ObjectNode scaleKind() {
-        ObjectNode k = Json.object();
-        k.put("group", "autoscaling");
-        k.put("version", "v1");
-        k.put("kind", "Scale");
-        return k;
     }
 
     private static ObjectNode kind(ResourceType t) {

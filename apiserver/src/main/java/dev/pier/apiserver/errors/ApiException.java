@@ -15,7 +15,15 @@ public final class ApiException extends RuntimeException {
     private final ObjectNode details;
 
     private ApiException(int code, String reason, String message, ObjectNode details) {
-        super(message, null, false, false);
+        this(code, reason, message, details, null);
+    }
+
+    /**
+     * No stack trace of its own (statuses are answers, not bugs, and are made often); a {@code cause} keeps
+     * its own, for the log of a server error. Neither ever reaches the client.
+     */
+    private ApiException(int code, String reason, String message, ObjectNode details, Throwable cause) {
+        super(message, cause, false, false);
         this.code = code;
         this.reason = reason;
         this.details = details;
@@ -146,12 +154,24 @@ public final class ApiException extends RuntimeException {
         return new ApiException(429, "TooManyRequests", message, null);
     }
 
+    /** 429 refusing an eviction: the pod's disruption budget allows none now (what kubectl drain retries on). */
+    public static ApiException disruptionBudget(String budget, String why) {
+        ObjectNode d = JsonNodeFactory.instance.objectNode();
+        d.putArray("causes").addObject().put("reason", "DisruptionBudget").put("message", why);
+        return new ApiException(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.", d);
+    }
+
     public static ApiException internal(String message) {
         return new ApiException(500, "InternalError", "Internal error occurred: " + message, null);
     }
 
     public static ApiException unavailable(String message) {
         return new ApiException(503, "ServiceUnavailable", message, null);
+    }
+
+    /** 503 caused by a failure (e.g. of storage) whose stack trace the server logs; the client sees only the message. */
+    public static ApiException unavailable(String message, Throwable cause) {
+        return new ApiException(503, "ServiceUnavailable", message, null, cause);
     }
 
     public static ApiException timeout(String message) {

@@ -5,6 +5,9 @@ import dev.pier.apiserver.cell.Cell;
 import dev.pier.apiserver.cell.Cells;
 import dev.pier.apiserver.errors.ApiException;
 import dev.pier.apiserver.meta.Json;
+import dev.pier.apiserver.metrics.Metrics;
+import dev.pier.apiserver.metrics.RequestLabels;
+import dev.pier.apiserver.registry.ResourceType;
 import dev.pier.pki.IssuedCertificate;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -14,6 +17,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.TrustOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.X509TrustManager;
@@ -23,24 +28,27 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.concurrent.ThreadFactory;
 import java.util.stream.Collectors;
 
 /**
  * The HTTPS front end: TLS (client certificates requested, checked later per cell), routing of each
  * request to its cell by path, body reading with a size limit, and hand-off to a virtual thread that
- * runs the {@link CellHandler}. Event-loop threads never block.
+ * runs the {@link CellHandler}. Event-loop threads never block. Around each request it records the
+ * request metrics ({@link MeteredCall}) and logs server errors with their stack trace; {@code /metrics} is
+ * served here, where the metrics are.
  */
 public final class HttpFrontEnd {
-    private static final Logger LOG = Logger.getLogger(HttpFrontEnd.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(HttpFrontEnd.class);
+    /** Request threads are numbered, so that the log lines of one request can be told from another's. */
+    private static final ThreadFactory REQUEST_THREADS = Thread.ofVirtual().name("api-", 1).factory();
     /** Kubernetes refuses bodies above 3 MiB (etcd's value limit is about that). */
     static final int MAX_BODY = 3 * 1024 * 1024;
 
     private HttpFrontEnd() {
     }
 
-    public static HttpServer listen(Vertx vertx, Cells cells, String host, int port, IssuedCertificate serving,
+    public static HttpServer listen(Vertx vertx, Cells cells, Metrics metrics, String host, int port, IssuedCertificate serving,
                                     List<X509Certificate> chain) {
         String certs = serving.certificatePem() + chain.stream().map(HttpFrontEnd::pem).collect(Collectors.joining());
         HttpServerOptions options = new HttpServerOptions()
@@ -57,14 +65,14 @@ public final class HttpFrontEnd {
                 .setMaxFormAttributeSize(8192)
                 .setIdleTimeout(0);
         HttpServer server = vertx.createHttpServer(options);
-        server.requestHandler(req -> accept(req, cells));
+        server.requestHandler(req -> accept(req, cells, metrics));
         return server.listen().toCompletionStage().toCompletableFuture().join();
     }
 
-    private static void accept(HttpServerRequest req, Cells cells) {
+    private static void accept(HttpServerRequest req, Cells cells, Metrics metrics) {
         if ("websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
             // A watch over WebSocket (fabric8's default): no body; leave the request unread so it can be upgraded.
-            Thread.ofVirtual().start(() -> serve(req, cells, new byte[0]));
+            REQUEST_THREADS.newThread(() -> serve(req, cells, metrics, new byte[0])).start();
             return;
         }
         String contentLength = req.getHeader("Content-Length");
@@ -85,29 +93,60 @@ public final class HttpFrontEnd {
         });
         req.endHandler(v -> {
             if (tooLarge[0]) return;
-            Thread.ofVirtual().start(() -> serve(req, cells, body.getBytes()));
+            REQUEST_THREADS.newThread(() -> serve(req, cells, metrics, body.getBytes())).start();
         });
         req.exceptionHandler(e -> { });
     }
 
-    private static void serve(HttpServerRequest req, Cells cells, byte[] body) {
+    private static void serve(HttpServerRequest req, Cells cells, Metrics metrics, byte[] body) {
         String rawPath = req.path();
-        VertxCall call = null;
+        MeteredCall call = null;
         try {
             Routed routed = route(rawPath, cells);
-            UserInfo user = routed.cell.authenticator().authenticate(peerCertificates(req), req.getHeader("Authorization")).orElse(null);
-            call = new VertxCall(req, routed.path, body, user);
-            if (user == null && !CellHandler.anonymousAllowed(routed.path)) throw ApiException.unauthorized();
-            CellHandler.handle(call, routed.cell);
+            List<X509Certificate> certificates = peerCertificates(req);
+            String authorization = req.getHeader("Authorization");
+            UserInfo user = routed.cell.authenticator().authenticate(certificates, authorization).orElse(null);
+            call = metered(new VertxCall(req, routed.path, body, user), routed.cell, metrics);
+            if (user == null && !CellHandler.anonymousAllowed(routed.path)) {
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("Unauthorized: {} {} on cell {}: {}", req.method(), rawPath, routed.cell.name(),
+                            Credentials.describe(certificates, authorization));
+                }
+                throw ApiException.unauthorized();
+            }
+            if (routed.path.equals(MetricsEndpoint.PATH)) MetricsEndpoint.serve(call, routed.cell, metrics);
+            else CellHandler.handle(call, routed.cell);
         } catch (ApiException e) {
-            if (call == null) call = new VertxCall(req, rawPath, body, null);
+            if (e.code() >= 500) LOG.error("{} {} failed: {} {}", req.method(), rawPath, e.code(), e.getMessage(), e.getCause());
+            if (call == null) call = unrouted(req, rawPath, body, metrics);
             Responses.error(call, e);
         } catch (RuntimeException | Error e) {
-            // A bug or an unexpected failure: log it here, answer a Status without any stack trace.
-            LOG.log(Level.SEVERE, "request " + req.method() + " " + rawPath + " failed", e);
-            if (call == null) call = new VertxCall(req, rawPath, body, null);
+            // A bug or an unexpected failure: log it here with its stack trace, answer a Status without one.
+            LOG.error("{} {} failed", req.method(), rawPath, e);
+            if (call == null) call = unrouted(req, rawPath, body, metrics);
             Responses.error(call, ApiException.internal(e.getClass().getSimpleName()));
+        } finally {
+            if (call != null) call.finish();
         }
+    }
+
+    private static MeteredCall metered(VertxCall call, Cell cell, Metrics metrics) {
+        RequestLabels labels;
+        try {
+            labels = MetricLabels.of(cell, call);
+        } catch (RuntimeException e) {
+            // metrics must never fail a request: count it without a path rather than answer 500
+            LOG.warn("No metric labels for {} {}", call.method(), call.path(), e);
+            labels = MetricLabels.unrouted(call.method());
+        }
+        String kind = labels.resource().isEmpty() ? null
+                : cell.registry().find(labels.group(), labels.version(), labels.resource()).map(ResourceType::kind).orElse(null);
+        return new MeteredCall(call, metrics.api(), labels, kind);
+    }
+
+    /** A request that reached no cell (an unknown cluster): counted without a cell. */
+    private static MeteredCall unrouted(HttpServerRequest req, String rawPath, byte[] body, Metrics metrics) {
+        return new MeteredCall(new VertxCall(req, rawPath, body, null), metrics.api(), MetricLabels.unrouted(req.method().name()), null);
     }
 
     private record Routed(Cell cell, String path) {

@@ -13,6 +13,7 @@ import dev.pier.apiserver.meta.LabelSelector;
 import dev.pier.apiserver.registry.DeleteOptions;
 import dev.pier.apiserver.registry.ListOptions;
 import dev.pier.apiserver.registry.PodBinding;
+import dev.pier.apiserver.registry.PodEviction;
 import dev.pier.apiserver.registry.ResourceStore;
 import dev.pier.apiserver.registry.ResourceType;
 import dev.pier.apiserver.registry.WriteOptions;
@@ -38,7 +39,7 @@ final class ResourceHandler {
             case "" -> true;
             case "status" -> type.hasStatus();
             case "scale" -> type.strategy().scale() != null && !info.name().isEmpty();
-            case "binding" -> type.group().isEmpty() && type.resource().equals("pods") && !info.name().isEmpty();
+            case "binding", "eviction" -> type.group().isEmpty() && type.resource().equals("pods") && !info.name().isEmpty();
             default -> false;
         };
         if (!served) throw ApiException.pathNotFound(call.path());
@@ -54,6 +55,14 @@ final class ResourceHandler {
             if (!call.method().equals("POST")) throw ApiException.methodNotAllowed(call.method(), "pods/binding");
             ObjectNode binding = BodyDecoder.decodeObject(call.header("Content-Type"), call.body());
             PodBinding.bind(store, ns, name, binding, writeOptions(call), cell.clock());
+            Responses.json(call, 201, Responses.success(201));
+            return;
+        }
+        if (info.subresource().equals("eviction")) {
+            if (!call.method().equals("POST")) throw ApiException.methodNotAllowed(call.method(), "pods/eviction");
+            ObjectNode eviction = BodyDecoder.decodeObject(call.header("Content-Type"), call.body());
+            ResourceType budgets = cell.registry().find("policy", "v1", "poddisruptionbudgets").orElseThrow();
+            PodEviction.evict(store, cell.store(budgets), ns, name, eviction, cell.clock());
             Responses.json(call, 201, Responses.success(201));
             return;
         }

@@ -362,12 +362,18 @@ public final class ResourceStore {
                 String propagationFinalizer = propagationFinalizer(options.propagationPolicy());
                 boolean hasFinalizers = !meta.path("finalizers").isEmpty() || propagationFinalizer != null;
                 if (meta.hasNonNull("deletionTimestamp")) {
-                    // Already being deleted: only a zero grace period (the kubelet's final delete, or
-                    // --force) removes an object waiting for its grace period.
-                    if (options.gracePeriodSeconds() != 0 || !meta.path("finalizers").isEmpty()) return current;
-                    ObjectNode forced = current.deepCopy();
-                    forced.withObject("metadata").put("deletionGracePeriodSeconds", 0);
-                    if (graceful != null && graceful.keepsUntilFinalized(forced)) return current;
+                    // Already being deleted: a shorter grace period (the kubelet's final zero, or --force) is
+                    // remembered, and removes the object at once when nothing else holds it; finalizers still do.
+                    long requested = options.gracePeriodSeconds();
+                    if (requested < 0 || requested >= meta.path("deletionGracePeriodSeconds").asLong(0)) return current;
+                    ObjectNode shorter = current.deepCopy();
+                    shorter.withObject("metadata").put("deletionGracePeriodSeconds", requested);
+                    if (!meta.path("finalizers").isEmpty() || graceful != null && graceful.keepsUntilFinalized(shorter)) {
+                        if (options.dryRun()) return shorter;
+                        KeyValue written = kv.update(currentKv.key(), currentKv.modRevision(), StoredObjects.encode(shorter));
+                        shorter.withObject("metadata").put("resourceVersion", Long.toString(written.modRevision()));
+                        return shorter;
+                    }
                 } else if (hasFinalizers || graceful != null) {
                     ObjectNode marked = current.deepCopy();
                     ObjectNode m = marked.withObject("metadata");
@@ -494,7 +500,7 @@ public final class ResourceStore {
             case CONFLICT -> ApiException.modified(type.group(), type.resource(), name);
             case COMPACTED -> ApiException.gone("The resourceVersion for the provided list is too old.");
             case FUTURE_REVISION -> ApiException.timeout("Too large resource version");
-            case UNAVAILABLE -> ApiException.unavailable("storage is unavailable: " + e.getMessage());
+            case UNAVAILABLE -> ApiException.unavailable("storage is unavailable: " + e.getMessage(), e);
         };
     }
 }

@@ -1,12 +1,13 @@
 package dev.pier.apiserver.watch;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Runs a cell's level-based sync on a virtual thread whenever a watched resource changes, and again
@@ -14,7 +15,7 @@ import java.util.logging.Logger;
  * cache ends it. The shape of Kubernetes' controllers, for the API server's own in-process ones.
  */
 public final class SyncLoop implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(SyncLoop.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(SyncLoop.class);
     private static final long IDLE_MILLIS = TimeUnit.SECONDS.toMillis(60);
 
     /** One pass. @return true when nothing is left to retry */
@@ -74,7 +75,7 @@ public final class SyncLoop implements AutoCloseable {
                 return;
             } catch (RuntimeException ex) {
                 pending = true;
-                LOG.log(Level.WARNING, name + " failed; will retry", ex);
+                LOG.warn("{} failed; will retry", name, ex);
             }
         }
     }

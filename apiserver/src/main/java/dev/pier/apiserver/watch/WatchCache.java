@@ -10,6 +10,8 @@ import dev.pier.storage.StorageException;
 import dev.pier.storage.Watch;
 import dev.pier.storage.WatchEvent;
 import dev.pier.storage.WatchListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -34,6 +36,7 @@ import java.util.function.Predicate;
  * for. A watcher registers under the lock, so it sees exactly the changes after its start revision.
  */
 public final class WatchCache implements WatchListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WatchCache.class);
     private static final int DEFAULT_HISTORY = 4096;
     private static final int LOAD_PAGE = 1000;
     private static final Duration FRESHNESS_WAIT = Duration.ofSeconds(3);
@@ -70,11 +73,12 @@ public final class WatchCache implements WatchListener, AutoCloseable {
     public static WatchCache start(KeyValueStore store, String prefix, Function<KeyValue, ObjectNode> decoder, int historySize) {
         if (historySize < 1) throw new IllegalArgumentException("historySize must be positive but was " + historySize);
         WatchCache cache = new WatchCache(store, prefix, decoder, historySize);
-        cache.load();
+        cache.load(false);
         return cache;
     }
 
-    private void load() {
+    private void load(boolean restart) {
+        long started = System.nanoTime();
         // Read in pages at one revision, so a large resource never needs one huge storage response.
         TreeMap<String, ObjectNode> loaded = new TreeMap<>();
         RangeRequest page = RangeRequest.prefix(prefix).withLimit(LOAD_PAGE);
@@ -96,6 +100,8 @@ public final class WatchCache implements WatchListener, AutoCloseable {
             lock.unlock();
         }
         storageWatch = store.watch(prefix, at, this);
+        LOG.info("Watch cache {} {}: {} objects at revision {} in {} ms", prefix, restart ? "restarted" : "started",
+                loaded.size(), at, (System.nanoTime() - started) / 1_000_000);
     }
 
     /** The revision the cache reflects. */
@@ -342,10 +348,13 @@ public final class WatchCache implements WatchListener, AutoCloseable {
         // watch so clients re-list, and rebuild from a fresh range.
         for (CacheWatcher w : watchers) w.terminate();
         if (closed) return;
+        LOG.warn("Watch cache {}: the storage watch ended ({}); ending {} client watches and reloading", prefix,
+                error.getMessage(), watchers.size());
         Thread.ofVirtual().name("watch-cache-reload " + prefix).start(() -> {
             try {
-                load();
+                load(true);
             } catch (RuntimeException e) {
+                LOG.warn("Watch cache {}: reload failed; retrying", prefix, e);
                 onError(StorageException.unavailable("reload failed", e));
             }
         });

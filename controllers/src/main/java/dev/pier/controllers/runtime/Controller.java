@@ -60,9 +60,11 @@ public final class Controller<K> implements AutoCloseable {
                 return;
             }
             if (key == null) return;
+            long started = System.nanoTime();
             try {
                 processOne(key);
             } finally {
+                queue.worked(System.nanoTime() - started);
                 queue.done(key);
             }
         }

@@ -52,6 +52,10 @@ public final class WorkQueue<K> implements AutoCloseable {
         /** A key left the queue for a worker after waiting {@code waitedNanos}. */
         default void taken(String queue, long waitedNanos) {
         }
+
+        /** A worker finished with a key after {@code workedNanos} (its sync, success or not). */
+        default void worked(String queue, long workedNanos) {
+        }
     }
 
     public WorkQueue(String name, Backoff backoff, QueueListener listener) {
@@ -145,6 +149,11 @@ public final class WorkQueue<K> implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Reports how long a worker spent on a key (for {@code workqueue_work_duration_seconds}). */
+    public void worked(long nanos) {
+        listener.worked(name, nanos);
     }
 
     /** Ends the processing of a key; if it was added meanwhile it is queued again. */

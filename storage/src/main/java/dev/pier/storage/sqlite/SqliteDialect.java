@@ -87,23 +87,62 @@ final class SqliteDialect {
     /** The newest row of a name, tombstone or not; null if the name never existed (or was compacted away). */
     static Row latest(Connection c, String name) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(LATEST)) {
-            ps.setString(1, name);
-            List<Row> rows = rows(ps);
-            return rows.isEmpty() ? null : rows.getFirst();
+            return latest(ps, name);
         }
     }
 
-    static void insert(Connection c, Row row) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            ps.setLong(1, row.id());
-            ps.setString(2, row.name());
-            ps.setInt(3, row.created() ? 1 : 0);
-            ps.setInt(4, row.deleted() ? 1 : 0);
-            ps.setLong(5, row.createRevision());
-            ps.setLong(6, row.prevRevision());
-            ps.setBytes(7, row.value());
-            ps.setBytes(8, row.oldValue());
-            ps.executeUpdate();
+    private static Row latest(PreparedStatement ps, String name) throws SQLException {
+        ps.setString(1, name);
+        List<Row> rows = rows(ps);
+        return rows.isEmpty() ? null : rows.getFirst();
+    }
+
+    private static void insert(PreparedStatement ps, Row row) throws SQLException {
+        ps.setLong(1, row.id());
+        ps.setString(2, row.name());
+        ps.setInt(3, row.created() ? 1 : 0);
+        ps.setInt(4, row.deleted() ? 1 : 0);
+        ps.setLong(5, row.createRevision());
+        ps.setLong(6, row.prevRevision());
+        ps.setBytes(7, row.value());
+        ps.setBytes(8, row.oldValue());
+        ps.executeUpdate();
+    }
+
+    /**
+     * The two statements of a write, prepared once on the writer connection: the commit thread runs them
+     * for every write, and preparing costs about as much as running them.
+     */
+    static final class WriteStatements implements AutoCloseable {
+        private final PreparedStatement latest;
+        private final PreparedStatement insert;
+
+        WriteStatements(Connection writer) throws SQLException {
+            latest = writer.prepareStatement(LATEST);
+            try {
+                insert = writer.prepareStatement(INSERT);
+            } catch (SQLException e) {
+                latest.close();
+                throw e;
+            }
+        }
+
+        /** As {@link SqliteDialect#latest(Connection, String)}. */
+        Row latest(String name) throws SQLException {
+            return SqliteDialect.latest(latest, name);
+        }
+
+        void insert(Row row) throws SQLException {
+            SqliteDialect.insert(insert, row);
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try {
+                latest.close();
+            } finally {
+                insert.close();
+            }
         }
     }
 

@@ -8,6 +8,8 @@ import dev.pier.storage.StorageException;
 import dev.pier.storage.Watch;
 import dev.pier.storage.WatchEvent;
 import dev.pier.storage.WatchListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 import java.io.IOException;
@@ -24,43 +26,44 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BiFunction;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The embedded backend: a kine-style append-only log in one SQLite file.
  *
  * <p>Every write appends a row whose id is the new revision, so history is the table itself:
  * reads at an old revision pick each key's newest row at or below it, and watches replay rows.
- * One connection writes, under a JVM lock; since nothing else writes the file (a lock file keeps
- * other processes out), the latest revision lives in memory and watches are fed in-process.
- * Commits are fsynced (WAL, synchronous=FULL): an acknowledged write survives a crash.
+ * One connection writes, on one thread that commits concurrent writes in groups ({@link GroupCommitter});
+ * since nothing else writes the file (a lock file keeps other processes out), the latest revision lives
+ * in memory and watches are fed in-process ({@link WatchDispatcher}). Commits are fsynced (WAL,
+ * synchronous=FULL) before any of their writes is acknowledged: an acknowledged write survives a crash.
+ * Reads use a few other connections and never wait for the writer.
  */
 public final class SqliteStore implements KeyValueStore {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
     private static final int READ_CONNECTIONS = 4;
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
+    private final Path path;
     private final FileChannel lockFile;
     private final FileLock processLock;
-    private final Connection writer;
     private final ReadPool reads;
-    private final WatchDispatcher dispatcher = new WatchDispatcher(this::currentRevision);
-    // Fair: each holder fsyncs anyway, and a writer looping on a virtual thread would otherwise barge
-    // ahead of parked waiters indefinitely.
-    private final ReentrantLock writeLock = new ReentrantLock(true);
-    private volatile long currentRevision;
+    private final WatchDispatcher dispatcher;
+    private final GroupCommitter committer;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    // written by the commit thread only, after the compaction is committed
     private volatile long compactRevision;
-    private volatile boolean closed;
 
-    private SqliteStore(FileChannel lockFile, FileLock processLock, Connection writer, ReadPool reads,
+    private SqliteStore(Path path, FileChannel lockFile, FileLock processLock, Connection writer, ReadPool reads,
                         long currentRevision, long compactRevision) {
+        this.path = path;
         this.lockFile = lockFile;
         this.processLock = processLock;
-        this.writer = writer;
         this.reads = reads;
-        this.currentRevision = currentRevision;
         this.compactRevision = compactRevision;
+        this.dispatcher = new WatchDispatcher(currentRevision, this::history);
+        this.committer = new GroupCommitter(writer, currentRevision, dispatcher::publish);
     }
 
     /** Opens the store in {@code file}, creating the file and its schema if needed. */
@@ -83,7 +86,8 @@ public final class SqliteStore implements KeyValueStore {
             // compaction may have removed the newest row (a tombstone), never the revision it reached
             long current = Math.max(SqliteDialect.maxId(writer), compact);
             ReadPool reads = new ReadPool(() -> readerConfig().createConnection(url), READ_CONNECTIONS);
-            return new SqliteStore(lockFile, processLock, writer, reads, current, compact);
+            LOG.info("opened sqlite store {} at revision {} (compacted through {})", path, current, compact);
+            return new SqliteStore(path, lockFile, processLock, writer, reads, current, compact);
         } catch (OverlappingFileLockException e) {
             closeQuietly(lockFile);
             throw StorageException.unavailable("sqlite store " + path + " is already open", null);
@@ -111,7 +115,7 @@ public final class SqliteStore implements KeyValueStore {
 
     @Override
     public long currentRevision() {
-        return currentRevision;
+        return dispatcher.revision();
     }
 
     @Override
@@ -124,7 +128,7 @@ public final class SqliteStore implements KeyValueStore {
     @Override
     public RangeResult range(RangeRequest request) {
         ensureOpen();
-        long current = currentRevision;
+        long current = dispatcher.revision();
         if (request.revision() > current) {
             throw StorageException.futureRevision(request.revision(), current);
         }
@@ -149,115 +153,59 @@ public final class SqliteStore implements KeyValueStore {
     @Override
     public KeyValue create(String key, byte[] value) {
         Objects.requireNonNull(value, "value");
-        return write(key, (current, revision) -> {
-            if (current != null) {
-                throw StorageException.keyExists(key);
-            }
-            return Row.create(revision, key, value);
-        }).kv();
+        return write(key, GroupCommitter.Mutation.create(key, value)).kv();
     }
 
     @Override
     public KeyValue update(String key, long expectedModRevision, byte[] value) {
         Objects.requireNonNull(value, "value");
-        return write(key, (current, revision) -> {
-            check(key, current, expectedModRevision);
-            return Row.update(revision, current, value);
-        }).kv();
+        return write(key, GroupCommitter.Mutation.update(key, expectedModRevision, value)).kv();
     }
 
     @Override
     public KeyValue delete(String key, long expectedModRevision) {
-        Row tombstone = write(key, (current, revision) -> {
-            check(key, current, expectedModRevision);
-            return Row.delete(revision, current);
-        });
-        return tombstone.event().previous();
-    }
-
-    private static void check(String key, Row current, long expectedModRevision) {
-        if (current == null) {
-            throw StorageException.keyNotFound(key);
-        }
-        if (current.id() != expectedModRevision) {
-            throw StorageException.conflict(key, current.kv());
-        }
+        return write(key, GroupCommitter.Mutation.delete(key, expectedModRevision)).event().previous();
     }
 
     /**
-     * Appends the row that {@code next} derives from the key's live row (null if none) and the new revision,
-     * then hands the change to the watches, still under the lock so that they see commits in order, and
-     * before the revision moves on, so that a progress report at that revision follows the change.
+     * Queues the write; the commit thread evaluates its precondition after every write queued before
+     * it, commits it with the others of its group, publishes it, then returns here.
      */
-    private Row write(String key, BiFunction<Row, Long, Row> next) {
+    private Row write(String key, GroupCommitter.Mutation mutation) {
         Objects.requireNonNull(key, "key");
-        writeLock.lock();
-        try {
-            ensureOpen();
-            Row latest = SqliteDialect.latest(writer, key);
-            Row row = next.apply(latest == null || latest.deleted() ? null : latest, currentRevision + 1);
-            SqliteDialect.insert(writer, row);
-            dispatcher.publish(row.event());
-            currentRevision = row.id();
-            return row;
-        } catch (SQLException e) {
-            throw StorageException.unavailable("sqlite write of " + key + " failed: " + e.getMessage(), e);
-        } finally {
-            writeLock.unlock();
-        }
+        ensureOpen();
+        return committer.write(key, mutation);
     }
 
     @Override
     public Watch watch(String prefix, long afterRevision, WatchListener listener) {
         ensureOpen();
-        // Taken before the write lock, so that writers never wait for a free read connection.
-        Connection snapshot = afterRevision == 0 ? null : reads.acquire();
-        boolean replaying = false;
-        writeLock.lock();
-        try {
-            ensureOpen();
-            if (afterRevision != 0 && afterRevision < compactRevision) {
-                return dispatcher.failed(listener, StorageException.compacted(afterRevision, compactRevision));
-            }
-            long registeredAt = currentRevision;
-            long after = afterRevision == 0 ? registeredAt : afterRevision;
-            if (after >= registeredAt) {
-                return dispatcher.register(prefix, after, listener, List::of);
-            }
-            // Pinned while no write or compaction can run: the history up to registeredAt stays
-            // readable however long the watch thread takes to get to it.
-            ReadPool.pinSnapshot(snapshot);
-            Watch watch = dispatcher.register(prefix, after, listener, () -> history(snapshot, prefix, after, registeredAt));
-            replaying = true; // from here on the watch thread hands the connection back
-            return watch;
-        } catch (SQLException e) {
-            throw ReadPool.failed(e);
-        } finally {
-            writeLock.unlock();
-            if (snapshot != null && !replaying) {
-                reads.release(snapshot);
-            }
+        // The history read checks compaction again, against the snapshot it reads: a compaction that
+        // commits in between is caught there.
+        long compacted = compactRevision;
+        if (afterRevision != 0 && afterRevision < compacted) {
+            return dispatcher.failed(listener, StorageException.compacted(afterRevision, compacted));
         }
+        return dispatcher.register(prefix, afterRevision, listener);
     }
 
-    private List<WatchEvent> history(Connection snapshot, String prefix, long after, long through) {
-        try {
-            return SqliteDialect.changes(snapshot, after, through, prefix, prefixEnd(prefix))
-                    .stream().map(Row::event).toList();
-        } catch (SQLException e) {
-            throw ReadPool.failed(e);
-        } finally {
-            reads.release(snapshot);
-        }
+    /** The changes under a prefix with after < revision <= through, from one snapshot of the log. */
+    private List<WatchEvent> history(String prefix, long after, long through) {
+        return reads.snapshot(c -> {
+            long compacted = SqliteDialect.compactRevision(c);
+            if (after < compacted) {
+                throw StorageException.compacted(after, compacted);
+            }
+            return SqliteDialect.changes(c, after, through, prefix, prefixEnd(prefix)).stream().map(Row::event).toList();
+        });
     }
 
     @Override
     public void compact(long revision) {
-        writeLock.lock();
-        try {
-            ensureOpen();
-            if (revision > currentRevision) {
-                throw StorageException.futureRevision(revision, currentRevision);
+        ensureOpen();
+        committer.exclusive((writer, current) -> {
+            if (revision > current) {
+                throw StorageException.futureRevision(revision, current);
             }
             if (revision <= compactRevision) {
                 return;
@@ -273,37 +221,35 @@ public final class SqliteStore implements KeyValueStore {
                 writer.setAutoCommit(true);
             }
             compactRevision = revision;
-        } catch (SQLException e) {
-            throw StorageException.unavailable("sqlite compaction failed: " + e.getMessage(), e);
-        } finally {
-            writeLock.unlock();
-        }
+            LOG.debug("compacted {} through revision {}", path, revision);
+        });
     }
 
     @Override
     public void close() {
-        writeLock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            dispatcher.closeAll();
-            reads.close();
-            closeQuietly(writer);
-            try {
-                processLock.release();
-            } catch (IOException ignored) {
-                // closing the channel releases it as well
-            }
-            closeQuietly(lockFile);
-        } finally {
-            writeLock.unlock();
+        if (!closed.compareAndSet(false, true)) {
+            return;
         }
+        // writes already queued are committed and answered; later ones fail as UNAVAILABLE
+        committer.close();
+        dispatcher.closeAll();
+        reads.close();
+        try {
+            processLock.release();
+        } catch (IOException ignored) {
+            // closing the channel releases it as well
+        }
+        closeQuietly(lockFile);
+        LOG.info("closed sqlite store {} at revision {}", path, dispatcher.revision());
+    }
+
+    /** How many watches are open; for tests. */
+    int openWatches() {
+        return dispatcher.size();
     }
 
     private void ensureOpen() {
-        if (closed) {
+        if (closed.get()) {
             throw StorageException.unavailable("sqlite store is closed", null);
         }
     }

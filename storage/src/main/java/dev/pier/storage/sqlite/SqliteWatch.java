@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
 /**
  * One watch with its own virtual thread, so that a slow listener delays nobody else.
  * The thread first delivers the history read from the log, then the live events that the
- * writer queued meanwhile; the two meet at the revision the watch was registered at.
+ * dispatcher queued meanwhile; the two meet at the revision the watch was registered at.
  */
 final class SqliteWatch implements Watch {
 
@@ -44,7 +44,7 @@ final class SqliteWatch implements Watch {
     private final LongSupplier currentRevision;
     private final WatchListener listener;
     private final Consumer<SqliteWatch> onClose;
-    // unbounded on purpose: offer() runs under the store's write lock and must never wait on a listener
+    // unbounded on purpose: offer() runs under the dispatcher's lock and must never wait on a listener
     private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
     private volatile boolean closed;
 
@@ -57,19 +57,26 @@ final class SqliteWatch implements Watch {
         this.onClose = onClose;
     }
 
+    String prefix() {
+        return prefix;
+    }
+
     void start(History history) {
         Thread.ofVirtual().name("sqlite-watch " + prefix).start(() -> run(history));
     }
 
-    /** Called by the writer, in revision order, before the store's revision moves to the event's. */
+    /**
+     * Called by the dispatcher, in revision order, before the store's revision moves to the event's, with
+     * the changes under this watch's prefix only (the dispatcher's index picks the watches).
+     */
     void offer(WatchEvent event) {
-        if (!closed && event.revision() > afterRevision && event.kv().key().startsWith(prefix)) {
+        if (!closed && event.revision() > afterRevision) {
             queue.add(new Change(event));
         }
     }
 
     /**
-     * The writer queues each change before it publishes the new revision, so every change up to the
+     * The dispatcher queues each change before it publishes the new revision, so every change up to the
      * revision read here is already ahead of the marker in the queue.
      */
     @Override

@@ -85,6 +85,8 @@ class SqliteStoreTest extends KeyValueStoreContract {
         try (BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while (acknowledged.size() < 200 && (line = out.readLine()) != null) {
+                // "<key> <revision>" per acknowledged write; anything else is the child's logging
+                if (!line.matches("\\S+ \\d+")) continue;
                 String[] ack = line.split(" ");
                 acknowledged.put(ack[0], Long.parseLong(ack[1]));
             }

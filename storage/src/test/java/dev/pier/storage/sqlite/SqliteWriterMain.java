@@ -2,16 +2,31 @@ package dev.pier.storage.sqlite;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Writes keys until killed, printing "key revision" once each write is acknowledged. For the crash test. */
+/**
+ * Writes keys from several threads until killed, printing "key revision" once each write is acknowledged.
+ * For the crash test: concurrent writers make the store commit them in groups.
+ */
 public final class SqliteWriterMain {
-    public static void main(String[] args) {
+    private static final int WRITERS = 8;
+
+    public static void main(String[] args) throws InterruptedException {
         SqliteStore store = SqliteStore.open(Path.of(args[0]));
-        for (int i = 0; ; i++) {
-            String key = args[1] + "/crash/" + i;
-            long revision = store.create(key, ("value " + i).getBytes(StandardCharsets.UTF_8)).modRevision();
-            System.out.println(key + " " + revision);
-            System.out.flush();
+        AtomicInteger next = new AtomicInteger();
+        for (int w = 0; w < WRITERS; w++) {
+            Thread.ofPlatform().start(() -> {
+                while (true) {
+                    int i = next.getAndIncrement();
+                    String key = args[1] + "/crash/" + i;
+                    long revision = store.create(key, ("value " + i).getBytes(StandardCharsets.UTF_8)).modRevision();
+                    synchronized (System.out) {
+                        System.out.println(key + " " + revision);
+                        System.out.flush();
+                    }
+                }
+            });
         }
+        Thread.currentThread().join();
     }
 }

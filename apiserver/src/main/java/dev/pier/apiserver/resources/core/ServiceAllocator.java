@@ -37,7 +37,7 @@ public final class ServiceAllocator implements Allocator {
             return undoAll;
         } catch (RuntimeException e) {
             undoAll.run();
-            if (e instanceof StorageException s) throw ApiException.unavailable("storage is unavailable: " + s.getMessage());
+            if (e instanceof StorageException s) throw ApiException.unavailable("storage is unavailable: " + s.getMessage(), s);
             throw e;
         }
     }
