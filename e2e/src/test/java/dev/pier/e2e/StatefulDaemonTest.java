@@ -149,7 +149,7 @@ abstract class StatefulDaemonTest {
     @Test
     void statefulSetComesUpInOrderWithStableNamesAndClaimsAndScalesDownFromTheTop() {
         String ns = newNamespace();
-        try (Kubectl.Background watch = kubectl.background("get", "pods", "-n", ns, "-l", "app=web", "-w", "-o", WATCH_LINE)) {
+        try (Kubectl.Background watch = watchPods(ns, "web")) {
             apply(statefulSet(ns, "web", 3, "OrderedReady", "nginx", ""));
             assertThat(rolloutStatus(ns, "sts/web")).contains("partitioned roll out complete: 3 new pods have been updated...");
             watch.awaitStdout(SETTLE, "web-2 running", out -> out.contains("web-2 Running True"));
@@ -174,7 +174,7 @@ abstract class StatefulDaemonTest {
         assertThat(status.path("currentRevision").asText()).startsWith("web-").isEqualTo(status.path("updateRevision").asText());
         assertThat(kubectl.ok("get", "controllerrevisions", "-n", ns)).contains("statefulset.apps/web");
 
-        try (Kubectl.Background watch = kubectl.background("get", "pods", "-n", ns, "-l", "app=web", "-w", "-o", WATCH_LINE)) {
+        try (Kubectl.Background watch = watchPods(ns, "web")) {
             kubectl.ok("scale", "sts/web", "--replicas=1", "-n", ns);
             Await.until(SETTLE, "only web-0 left", () -> names(items(ns, "pods", "-l", "app=web")).equals(List.of("web-0")));
             watch.awaitStdout(SETTLE, "web-1 deleted", out -> out.lines().anyMatch(l -> l.startsWith("web-1 ") && !l.contains("del= ")));
@@ -207,7 +207,7 @@ abstract class StatefulDaemonTest {
         assertThat(json("get", "pod", "db-0", "-n", ns, "-o", "json").at("/metadata/labels/controller-revision-hash").asText())
                 .isEqualTo(first);
 
-        try (Kubectl.Background watch = kubectl.background("get", "pods", "-n", ns, "-l", "app=db", "-w", "-o", WATCH_LINE)) {
+        try (Kubectl.Background watch = watchPods(ns, "db")) {
             kubectl.ok("patch", "sts/db", "-n", ns, "-p", "{\"spec\":{\"updateStrategy\":{\"rollingUpdate\":{\"partition\":0}}}}");
             assertThat(rolloutStatus(ns, "sts/db")).contains("partitioned roll out complete: 3 new pods have been updated...");
             watch.awaitStdout(SETTLE, "db-0 recreated", out -> out.contains("db-0 Running True del= nginx:1.27"));
@@ -265,6 +265,28 @@ abstract class StatefulDaemonTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * {@code kubectl get pods -w} on the pods of {@code app}, returned once the watch is established: it also
+     * selects a sentinel pod (labelled {@code app: <app>-sentinel}, so the set never selects it), and the
+     * sentinel showing in the output means kubectl has listed and is watching, so no event of what the test
+     * does next is missed.
+     */
+    private Kubectl.Background watchPods(String ns, String app) {
+        String sentinel = app + "-sentinel";
+        if (kubectl.run("get", "pod", sentinel, "-n", ns).exitCode() != 0) {
+            apply("""
+                    apiVersion: v1
+                    kind: Pod
+                    metadata: {name: %1$s, namespace: %2$s, labels: {app: %1$s}}
+                    spec: {containers: [{name: c, image: busybox}]}
+                    """.formatted(sentinel, ns));
+        }
+        Kubectl.Background watch = kubectl.background("get", "pods", "-n", ns, "-l", "app in (" + app + "," + sentinel + ")",
+                "-w", "-o", WATCH_LINE);
+        watch.awaitStdout(SETTLE, "the watch listing the sentinel", out -> out.contains(sentinel + " "));
+        return watch;
+    }
 
     private static String statefulSet(String ns, String name, int replicas, String policy, String image, String podSpecExtra) {
         return statefulSet(ns, name, replicas, policy, image, podSpecExtra, "");
