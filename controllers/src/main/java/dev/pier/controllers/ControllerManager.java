@@ -4,6 +4,7 @@ import dev.pier.apiserver.cell.Cells;
 import dev.pier.apiserver.client.LocalClient;
 import dev.pier.apiserver.registry.ResourceType;
 import dev.pier.controllers.cronjob.CronJobController;
+import dev.pier.controllers.daemonset.DaemonSetController;
 import dev.pier.controllers.deployment.DeploymentController;
 import dev.pier.controllers.disruption.DisruptionController;
 import dev.pier.controllers.gc.GarbageCollector;
@@ -22,6 +23,7 @@ import dev.pier.controllers.runtime.InformerHub;
 import dev.pier.controllers.runtime.ObjectKey;
 import dev.pier.controllers.runtime.Reconciler;
 import dev.pier.controllers.runtime.WorkQueue;
+import dev.pier.controllers.statefulset.StatefulSetController;
 import dev.pier.storage.KeyValueStore;
 
 import java.time.Clock;
@@ -111,6 +113,16 @@ public final class ControllerManager implements AutoCloseable {
         m.add("cronjob", cronJobQueue,
                 CronJobController.create(client, m.informer("batch", "v1", "cronjobs"), jobs, m.events, cronJobQueue, clock), 2);
         // ---- end of Jobs and CronJobs ----
+
+        // ---- DaemonSets and StatefulSets, each template recorded as a ControllerRevision ----
+        Informer revisions = m.informer("apps", "v1", "controllerrevisions");
+        WorkQueue<ObjectKey> dsQueue = m.queue("daemonset");
+        m.add(new Controller<>("daemonset", dsQueue, new DaemonSetController(client, m.informer("apps", "v1", "daemonsets"),
+                revisions, pods, nodes, m.events, dsQueue, clock), m.hub, 2));
+        WorkQueue<ObjectKey> stsQueue = m.queue("statefulset");
+        m.add(new Controller<>("statefulset", stsQueue, new StatefulSetController(client, m.informer("apps", "v1", "statefulsets"),
+                revisions, pods, m.informer("", "v1", "persistentvolumeclaims"), m.events, stsQueue, clock), m.hub, 2));
+        // ---- end DaemonSets and StatefulSets ----
 
         List<Informer> collected = new ArrayList<>();
         for (String[] gvr : COLLECTED) collected.add(m.informer(gvr[0], gvr[1], gvr[2]));

@@ -122,7 +122,9 @@ class DurabilityTest {
 
     /** Kinds whose objects the controllers and scheduler write after a client created them. */
     private static final java.util.Set<String> CONTROLLED_KINDS = java.util.Set.of("Pod", "Deployment", "ReplicaSet", "StatefulSet",
-            "DaemonSet", "Job", "CronJob", "ReplicationController", "Node", "PersistentVolumeClaim", "Service", "Namespace");
+            "DaemonSet", "Job", "CronJob", "ReplicationController", "Node", "PersistentVolumeClaim", "Service", "Namespace",
+            // a StatefulSet adopts the manifests' orphan revision its selector matches; the disruption controller writes PDB status
+            "ControllerRevision", "PodDisruptionBudget");
 
     private static String key(String apiVersion, String kind, String name) {
         return apiVersion + " " + kind + " " + name;

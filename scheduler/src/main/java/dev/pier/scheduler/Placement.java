@@ -3,6 +3,7 @@ package dev.pier.scheduler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.apiserver.resources.LabelSelectors;
+import dev.pier.controllers.runtime.NodeMatching;
 
 import java.util.ArrayList;
 import java.util.Collection;

@@ -16,7 +16,9 @@ import java.util.List;
 
 /**
  * DaemonSets: a RollingUpdate of one unavailable pod and no surge, 10 kept revisions by default; a
- * selector that matches the template and never changes.
+ * selector that matches the template and never changes. The server counts template changes in the
+ * {@code deprecated.daemonset.template.generation} annotation, as Kubernetes' v1 DaemonSets show it
+ * (their controller labels pods with it); clients cannot set it.
  */
 public final class DaemonSetStrategy implements ResourceStrategy {
     private static final TableConvertor TABLE = WorkloadRules.wideColumns(TableConvertor.builder()
@@ -28,9 +30,13 @@ public final class DaemonSetStrategy implements ResourceStrategy {
             .column("Node Selector", o -> LabelSelectors.formatLabels(o.path("spec").path("template").path("spec").get("nodeSelector")))
             .age(), true).build();
 
+    /** The annotation that carries Kubernetes' internal spec.templateGeneration in apps/v1. */
+    static final String TEMPLATE_GENERATION = "deprecated.daemonset.template.generation";
+
     @Override
     public void prepareForCreate(ObjectNode ds) {
         defaults(ds);
+        Tree.obj(Tree.obj(ds, "metadata"), "annotations").put(TEMPLATE_GENERATION, "1");
         ds.putObject("status").put("currentNumberScheduled", 0).put("desiredNumberScheduled", 0)
                 .put("numberMisscheduled", 0).put("numberReady", 0);
     }
@@ -38,6 +44,14 @@ public final class DaemonSetStrategy implements ResourceStrategy {
     @Override
     public void prepareForUpdate(ObjectNode ds, ObjectNode old) {
         defaults(ds);
+        long generation;
+        try {
+            generation = Long.parseLong(Tree.text(old.path("metadata").path("annotations"), TEMPLATE_GENERATION));
+        } catch (NumberFormatException e) {
+            generation = 0;
+        }
+        if (!Tree.same(ds.path("spec").path("template"), old.path("spec").path("template"))) generation++;
+        Tree.obj(Tree.obj(ds, "metadata"), "annotations").put(TEMPLATE_GENERATION, Long.toString(generation));
     }
 
     private static void defaults(ObjectNode ds) {

@@ -119,6 +119,22 @@ class WorkloadStrategiesTest {
     }
 
     @Test
+    void daemonSetsCountTemplateChangesInTheirAnnotation() {
+        ObjectNode ds = created(daemonSets, WEB);
+        assertThat(ds.at("/metadata/annotations/deprecated.daemonset.template.generation").asText()).isEqualTo("1");
+        ObjectNode relabelled = ds.deepCopy();
+        relabelled.withObject("/metadata/labels").put("tier", "edge");
+        relabelled.withObject("/metadata/annotations").put("deprecated.daemonset.template.generation", "7");
+        daemonSets.prepareForUpdate(relabelled, ds);
+        assertThat(relabelled.at("/metadata/annotations/deprecated.daemonset.template.generation").asText())
+                .as("clients cannot set it, and only template changes count").isEqualTo("1");
+        ObjectNode reimaged = ds.deepCopy();
+        ((ObjectNode) reimaged.at("/spec/template/spec/containers/0")).put("image", "nginx:1.28");
+        daemonSets.prepareForUpdate(reimaged, ds);
+        assertThat(reimaged.at("/metadata/annotations/deprecated.daemonset.template.generation").asText()).isEqualTo("2");
+    }
+
+    @Test
     void controllerRevisions() {
         ControllerRevisionStrategy revisions = new ControllerRevisionStrategy();
         ObjectNode cr = created(revisions, """

@@ -1,4 +1,4 @@
-package dev.pier.scheduler;
+package dev.pier.controllers.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -6,14 +6,15 @@ import java.util.Map;
 
 /**
  * Node selection rules: nodeSelector, node affinity terms (matchExpressions on labels, matchFields on
- * the name) and taints against tolerations.
+ * the name) and taints against tolerations. The scheduler filters with them, and the DaemonSet
+ * controller decides with the same rules which nodes should run a daemon pod.
  */
-final class NodeMatching {
+public final class NodeMatching {
     private NodeMatching() {
     }
 
     /** nodeSelector and required node affinity. */
-    static boolean matchesRequired(JsonNode pod, JsonNode node) {
+    public static boolean matchesRequired(JsonNode pod, JsonNode node) {
         JsonNode labels = node.path("metadata").path("labels");
         for (Map.Entry<String, JsonNode> e : pod.path("spec").path("nodeSelector").properties()) {
             if (!labels.path(e.getKey()).asText("\u0000").equals(e.getValue().asText())) return false;
@@ -26,7 +27,7 @@ final class NodeMatching {
     }
 
     /** One node selector term: every expression and field requirement holds (an empty term matches nothing). */
-    static boolean matchesTerm(JsonNode term, JsonNode node) {
+    public static boolean matchesTerm(JsonNode term, JsonNode node) {
         JsonNode exprs = term.path("matchExpressions");
         JsonNode fields = term.path("matchFields");
         if (exprs.isEmpty() && fields.isEmpty()) return false;
@@ -70,7 +71,7 @@ final class NodeMatching {
     }
 
     /** The first taint with one of these effects that no toleration of the pod tolerates; null when all are. */
-    static JsonNode untoleratedTaint(JsonNode pod, JsonNode node, java.util.Set<String> effects) {
+    public static JsonNode untoleratedTaint(JsonNode pod, JsonNode node, java.util.Set<String> effects) {
         for (JsonNode taint : node.path("spec").path("taints")) {
             if (!effects.contains(taint.path("effect").asText())) continue;
             if (!tolerated(pod, taint)) return taint;
@@ -78,13 +79,13 @@ final class NodeMatching {
         return null;
     }
 
-    static boolean tolerated(JsonNode pod, JsonNode taint) {
+    public static boolean tolerated(JsonNode pod, JsonNode taint) {
         for (JsonNode t : pod.path("spec").path("tolerations")) if (tolerates(t, taint)) return true;
         return false;
     }
 
     /** Kubernetes' ToleratesTaint. */
-    static boolean tolerates(JsonNode toleration, JsonNode taint) {
+    public static boolean tolerates(JsonNode toleration, JsonNode taint) {
         String effect = toleration.path("effect").asText("");
         if (!effect.isEmpty() && !effect.equals(taint.path("effect").asText())) return false;
         String key = toleration.path("key").asText("");
@@ -94,7 +95,7 @@ final class NodeMatching {
     }
 
     /** How Kubernetes prints a taint in scheduling messages: {key: value}. */
-    static String describe(JsonNode taint) {
+    public static String describe(JsonNode taint) {
         return "{" + taint.path("key").asText() + ": " + taint.path("value").asText("") + "}";
     }
 }
