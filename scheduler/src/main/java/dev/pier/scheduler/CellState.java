@@ -59,6 +59,11 @@ final class CellState {
         assign(pod.path("metadata").path("uid").asText(), NodeInfo.PodUsage.of(node, pod));
     }
 
+    /** Whether the pod is already counted on a node (bound, or assumed while its binding is written). */
+    synchronized boolean isAssigned(JsonNode pod) {
+        return assigned.containsKey(pod.path("metadata").path("uid").asText());
+    }
+
     synchronized void forget(JsonNode pod) {
         unassign(pod.path("metadata").path("uid").asText());
     }

@@ -149,6 +149,8 @@ public final class Scheduler implements Reconciler<ObjectKey> {
         Placement placement = new Placement(pod, () -> pods.list(key.cell(), ""), strategy);
         Placement.Decision decision;
         synchronized (state) {
+            // assumed by an earlier sync whose binding the informer has not shown yet: nothing to do
+            if (state.isAssigned(pod)) return Result.done();
             Map<String, NodeInfo> byName = new HashMap<>();
             for (NodeInfo n : state.nodes()) byName.put(n.name, n);
             decision = placement.decide(byName.values(), byName);

@@ -1,6 +1,7 @@
 package dev.pier.scheduler;
 
 import dev.pier.controllers.ControllerManager;
+import dev.pier.controllers.runtime.Controller;
 import dev.pier.controllers.runtime.ObjectKey;
 import dev.pier.controllers.runtime.WorkQueue;
 
@@ -16,7 +17,8 @@ public final class SchedulerSetup {
         WorkQueue<ObjectKey> queue = manager.queue("scheduler");
         Scheduler scheduler = new Scheduler(manager.client("kube-scheduler"), manager.informer("", "v1", "nodes"),
                 manager.informer("", "v1", "pods"), manager.events(), queue, manager.clock(), binPacking, metrics);
-        // one worker: decisions of a cell are serial anyway, and bindings are quick in process
-        manager.add("scheduler", queue, scheduler, 2);
+        // Decisions of one cell are serial (under its state's lock); bindings, the slow part, run in parallel on
+        // many workers. The scheduler remembers the pods it assumed, so it need not wait for its informers.
+        manager.add(new Controller<>("scheduler", queue, scheduler, manager.hub(), 16, false));
     }
 }

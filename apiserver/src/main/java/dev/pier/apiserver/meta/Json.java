@@ -61,4 +61,17 @@ public final class Json {
         }
         return n;
     }
+
+    /**
+     * Whether two trees hold the same values: numbers compare by value, so a parsed 1 (an int node) and a
+     * computed 1 (a long node) are the same field, as they are once written as JSON.
+     */
+    public static boolean sameValues(JsonNode a, JsonNode b) {
+        return a.equals(NUMBERS_BY_VALUE, b);
+    }
+
+    private static final java.util.Comparator<JsonNode> NUMBERS_BY_VALUE = (x, y) -> {
+        if (x.isNumber() && y.isNumber()) return x.decimalValue().compareTo(y.decimalValue());
+        return x.equals(y) ? 0 : 1;
+    };
 }

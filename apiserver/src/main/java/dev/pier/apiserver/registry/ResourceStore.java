@@ -258,8 +258,10 @@ public final class ResourceStore {
             ObjectNode next = statusUpdate ? withStatusOf(current, changed) : changed;
             carryOver(next, current, scope != UpdateScope.OBJECT);
             ObjectMetaRules.dropEmpty(next.withObject("metadata"));
+            // nothing changed (numbers compared by value): no write, same resourceVersion
+            if (Json.sameValues(next, current)) return current;
             FieldManager.recordUpdate(type, current, next, statusUpdate, options, clock);
-            if (next.equals(current)) return current; // nothing changed: no write, same resourceVersion
+            if (Json.sameValues(next, current)) return current;
             List<FieldError> errors = new ArrayList<>(scope == UpdateScope.SUBRESOURCE ? List.of()
                     : type.strategy().validateUpdate(next, current));
             errors.addAll(ObjectMetaRules.validate(next, NameRule.PATH_SEGMENT));
@@ -309,7 +311,7 @@ public final class ResourceStore {
         if (type.strategy().tracksGeneration()) {
             // Written as the same JSON number type as the stored one, so an unchanged object compares equal.
             long generation = old.path("generation").asLong(1);
-            if (!specOf(next).equals(specOf(current))) meta.put("generation", generation + 1);
+            if (!Json.sameValues(specOf(next), specOf(current))) meta.put("generation", generation + 1);
             else if (old.has("generation")) meta.set("generation", old.get("generation"));
             else meta.put("generation", 1);
         }

@@ -79,7 +79,7 @@ final class CronJobSync {
             error = e;
         }
         if (active.isEmpty()) status.remove("active");
-        return new Outcome(status, changed || !status.equals(cronJob.path("status")), requeue, error);
+        return new Outcome(status, changed || !Json.sameValues(status, cronJob.path("status")), requeue, error);
     }
 
     // ------------------------------------------------------------------ history

@@ -498,7 +498,7 @@ public final class DeploymentController implements Reconciler<ObjectKey> {
         }
         replicaFailure(r, status, now);
         if (status.path("conditions").isEmpty()) status.remove("conditions");
-        if (!status.equals(old)) {
+        if (!Json.sameValues(status, old)) {
             ObjectNode next = r.deployment.deepCopy();
             next.withObject("metadata").remove("resourceVersion");
             next.set("status", status);

@@ -145,7 +145,7 @@ public final class DisruptionController implements Reconciler<ObjectKey> {
         condition.put("observedGeneration", status.path("observedGeneration").asLong());
         condition.put("lastTransitionTime", oldCondition != null && oldCondition.path("status").asText().equals(value)
                 ? oldCondition.path("lastTransitionTime").asText() : now.truncatedTo(ChronoUnit.SECONDS).toString());
-        if (!status.equals(pdb.path("status"))) {
+        if (!Json.sameValues(status, pdb.path("status"))) {
             ObjectNode next = pdb.deepCopy();
             next.withObject("metadata").remove("resourceVersion");
             next.set("status", status);

@@ -674,7 +674,7 @@ public final class JobController implements Reconciler<ObjectKey> {
         /** Writes the status if it differs from the job's; guarded by the job's resourceVersion. */
         private boolean writeIfChanged() {
             ObjectNode next = status.toJson();
-            if (next.equals(job.path("status"))) return false;
+            if (Json.sameValues(next, job.path("status"))) return false;
             ObjectNode updated = job.deepCopy();
             updated.set("status", next);
             try {

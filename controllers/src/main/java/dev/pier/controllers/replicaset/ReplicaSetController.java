@@ -275,7 +275,7 @@ public final class ReplicaSetController implements Reconciler<ObjectKey> {
         status.put("observedGeneration", owner.path("metadata").path("generation").asLong(1));
         ArrayNode conditions = conditions(old, failure, now);
         if (!conditions.isEmpty()) status.set("conditions", conditions);
-        if (!status.equals(old)) {
+        if (!Json.sameValues(status, old)) {
             ObjectNode next = owner.deepCopy();
             next.withObject("metadata").remove("resourceVersion"); // status is ours alone: no need to guard it
             next.set("status", status);

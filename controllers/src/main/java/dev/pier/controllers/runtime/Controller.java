@@ -24,15 +24,26 @@ public final class Controller<K> implements AutoCloseable {
     private final Reconciler<K> reconciler;
     private final InformerHub hub;
     private final int workers;
+    private final boolean readYourWrites;
     private final List<Thread> threads = new ArrayList<>();
 
     public Controller(String name, WorkQueue<K> queue, Reconciler<K> reconciler, InformerHub hub, int workers) {
+        this(name, queue, reconciler, hub, workers, true);
+    }
+
+    /**
+     * @param readYourWrites whether a worker that wrote waits for the informers to see its writes before it
+     *                       lets the key go; a controller that keeps its own record of what it did (the
+     *                       scheduler's assumed pods) may skip the wait
+     */
+    public Controller(String name, WorkQueue<K> queue, Reconciler<K> reconciler, InformerHub hub, int workers, boolean readYourWrites) {
         if (workers < 1) throw new IllegalArgumentException("workers must be at least 1, was " + workers);
         this.name = name;
         this.queue = queue;
         this.reconciler = reconciler;
         this.hub = hub;
         this.workers = workers;
+        this.readYourWrites = readYourWrites;
     }
 
     public String name() {
@@ -87,7 +98,7 @@ public final class Controller<K> implements AutoCloseable {
             LOG.warn("{} failed to sync {}; retrying", name, key, e);
             queue.addRateLimited(key);
         }
-        if (WriteTracker.takeWrote()) {
+        if (WriteTracker.takeWrote() && readYourWrites) {
             try {
                 if (!hub.awaitCurrent(CATCH_UP)) LOG.debug("{}: informers did not catch up with {} in {}", name, key, CATCH_UP);
             } catch (InterruptedException e) {
