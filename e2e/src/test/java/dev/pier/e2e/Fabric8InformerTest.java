@@ -19,11 +19,7 @@ import org.junit.jupiter.api.TestInstance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -60,7 +56,7 @@ abstract class Fabric8InformerTest {
         Config config = plainConfig();
         // fabric8 guesses the client key's algorithm from the PEM header and takes a PKCS#8 "PRIVATE KEY"
         // for RSA: say what the key is
-        config.setClientKeyAlgo(keyAlgorithm(KubeconfigFile.read(cluster.kubeconfig()).clientKeyPem()));
+        config.setClientKeyAlgo(dev.pier.simulator.Clients.keyAlgorithm(KubeconfigFile.read(cluster.kubeconfig()).clientKeyPem()));
         // fabric8 watches over WebSocket by default: use its plain HTTP streaming watches
         config.setOnlyHttpWatches(true);
         client = new KubernetesClientBuilder().withConfig(config).build();
@@ -78,21 +74,6 @@ abstract class Fabric8InformerTest {
         config.setRequestTimeout(15_000);
         config.setConnectionTimeout(5_000);
         return config;
-    }
-
-    private static String keyAlgorithm(String pem) {
-        if (pem.contains("BEGIN EC PRIVATE KEY")) return "EC";
-        if (pem.contains("BEGIN RSA PRIVATE KEY")) return "RSA";
-        byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
-        for (String algorithm : List.of("EC", "RSA", "Ed25519")) {
-            try {
-                KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-                return algorithm;
-            } catch (GeneralSecurityException notThis) {
-                // try the next one
-            }
-        }
-        throw new IllegalStateException("unknown private key type");
     }
 
     private String namespace(String name) {
@@ -168,7 +149,7 @@ abstract class Fabric8InformerTest {
         String ns = namespace("fabric8-websocket");
         configMap(ns, "existing", Map.of(), Map.of("k", "v"));
         Config config = plainConfig();
-        config.setClientKeyAlgo(keyAlgorithm(KubeconfigFile.read(cluster.kubeconfig()).clientKeyPem()));
+        config.setClientKeyAlgo(dev.pier.simulator.Clients.keyAlgorithm(KubeconfigFile.read(cluster.kubeconfig()).clientKeyPem()));
         try (KubernetesClient defaults = new KubernetesClientBuilder().withConfig(config).build()) {
             LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
             try (SharedIndexInformer<ConfigMap> informer = startInformer(defaults.configMaps().inNamespace(ns), recorder(events),

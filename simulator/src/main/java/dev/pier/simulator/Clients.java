@@ -28,7 +28,8 @@ public final class Clients {
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
-    static String keyAlgorithm(String pem) {
+    /** The algorithm of a PEM private key (EC, RSA or Ed25519), which fabric8 must be told. */
+    public static String keyAlgorithm(String pem) {
         if (pem.contains("BEGIN EC PRIVATE KEY")) return "EC";
         if (pem.contains("BEGIN RSA PRIVATE KEY")) return "RSA";
         byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));

@@ -28,6 +28,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
+import static dev.pier.controllers.runtime.Writes.ignoreGone;
+
 /**
  * Rolls Deployments out through ReplicaSets, after Kubernetes' deployment controller: one ReplicaSet per
  * pod template (named by the template's hash, numbered by revision annotations), RollingUpdate within
@@ -537,12 +539,4 @@ public final class DeploymentController implements Reconciler<ObjectKey> {
         return total;
     }
 
-    private static <T> T ignoreGone(java.util.function.Supplier<T> write) {
-        try {
-            return write.get();
-        } catch (ApiException e) {
-            if (e.code() == 404) return null;
-            throw e;
-        }
-    }
 }

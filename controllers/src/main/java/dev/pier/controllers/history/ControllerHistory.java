@@ -20,6 +20,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
+import static dev.pier.controllers.runtime.Writes.ignoreGone;
+
 /**
  * The ControllerRevisions of DaemonSets and StatefulSets: each records one pod template the set has had
  * ({@link TemplatePatch}), is named {@code <set>-<hash>}, numbered by {@code revision} and controlled by the
@@ -156,12 +158,4 @@ public final class ControllerHistory {
                 revision.path("metadata").path("name").asText(), new DeleteOptions(Owners.uid(revision), "", -1, "", false)));
     }
 
-    private static ObjectNode ignoreGone(java.util.function.Supplier<ObjectNode> write) {
-        try {
-            return write.get();
-        } catch (ApiException e) {
-            if (e.code() == 404) return null;
-            throw e;
-        }
-    }
 }

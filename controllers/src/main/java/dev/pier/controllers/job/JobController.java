@@ -36,6 +36,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
+import static dev.pier.controllers.runtime.Writes.joinAll;
+
 /**
  * Runs a Job's pods to completion, as Kubernetes 1.32's job controller does.
  *
@@ -693,14 +695,4 @@ public final class JobController implements Reconciler<ObjectKey> {
         return patch;
     }
 
-    private static void joinAll(List<Thread> threads) {
-        for (Thread t : threads) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
 }

@@ -29,6 +29,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static dev.pier.controllers.runtime.Writes.ignoreGone;
+import static dev.pier.controllers.runtime.Writes.joinAll;
+
 /**
  * Keeps {@code spec.replicas} pods of a ReplicaSet (or ReplicationController) alive: adopts matching
  * orphans, releases owned pods that stopped matching, creates missing pods in batches that double while
@@ -306,23 +309,5 @@ public final class ReplicaSetController implements Reconciler<ObjectKey> {
         return out;
     }
 
-    private static ObjectNode ignoreGone(java.util.function.Supplier<ObjectNode> write) {
-        try {
-            return write.get();
-        } catch (ApiException e) {
-            if (e.code() == 404) return null;
-            throw e;
-        }
-    }
 
-    private static void joinAll(List<Thread> threads) {
-        for (Thread t : threads) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
 }
