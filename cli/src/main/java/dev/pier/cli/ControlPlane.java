@@ -63,6 +63,11 @@ final class ControlPlane implements AutoCloseable {
     }
 
     static ControlPlane start(ServerOptions options) throws IOException {
+        return start(options, List.of());
+    }
+
+    /** @param extraServingIps further addresses clients reach the server at (the machines' gateway) */
+    static ControlPlane start(ServerOptions options, List<String> extraServingIps) throws IOException {
         long started = System.nanoTime();
         Files.createDirectories(options.dataDir);
         LOG.info("Starting Pier: data directory {}, storage {}", options.dataDir.toAbsolutePath(), describeStore(options));
@@ -78,7 +83,7 @@ final class ControlPlane implements AutoCloseable {
             }
             Cells cells = new Cells(store, Clock.systemUTC(), tokens);
             CertificateAuthority ca = cells.management().certificateAuthority();
-            IssuedCertificate serving = ca.issueServing("pier-apiserver", dnsNames(options), ipAddresses(options), Duration.ofDays(365));
+            IssuedCertificate serving = ca.issueServing("pier-apiserver", dnsNames(options), ipAddresses(options, extraServingIps), Duration.ofDays(365));
             ControllerMetricsListener controllerMetrics = new ControllerMetricsListener(metrics.controllers());
             ControllerManager controllers = ControllerManager.create(cells, store, Clock.systemUTC(),
                     new ControllerOptions(Durations.parse("--node-monitor-grace-period", options.nodeMonitorGracePeriod), controllerMetrics));
@@ -149,15 +154,22 @@ final class ControlPlane implements AutoCloseable {
 
     /** Writes a kubeconfig with an admin client certificate (group system:masters) for a cell, readable by the owner only. */
     Path writeKubeconfig(Cell cell, String contextSuffix, Path file) throws IOException {
-        IssuedCertificate admin = cell.certificateAuthority().issueClient("admin", List.of("system:masters"), ADMIN_CERT_VALIDITY);
+        String name = cell.name().equals(Cells.MANAGEMENT) ? "pier" : cell.name();
+        return writeKubeconfig(cell, "admin", List.of("system:masters"), url(cell), name + "-admin", name + contextSuffix, file);
+    }
+
+    /** Writes a kubeconfig for {@code user} (a client certificate of the cell's CA) reaching the cell at {@code serverUrl}. */
+    Path writeKubeconfig(Cell cell, String user, List<String> groups, String serverUrl, String userName, String contextName, Path file)
+            throws IOException {
+        IssuedCertificate cert = cell.certificateAuthority().issueClient(user, groups, ADMIN_CERT_VALIDITY);
         String name = cell.name().equals(Cells.MANAGEMENT) ? "pier" : cell.name();
         String yaml = Kubeconfig.builder()
-                .server(url(cell))
+                .server(serverUrl)
                 .certificateAuthority(cells.management().certificateAuthority().certificate())
                 .clusterName(name)
-                .userName(name + "-admin")
-                .contextName(name + contextSuffix)
-                .clientCertificate(admin)
+                .userName(userName)
+                .contextName(contextName)
+                .clientCertificate(cert)
                 .build()
                 .toYaml();
         Files.createDirectories(file.toAbsolutePath().getParent());
@@ -188,8 +200,9 @@ final class ControlPlane implements AutoCloseable {
         return List.copyOf(names);
     }
 
-    private static List<String> ipAddresses(ServerOptions options) {
+    private static List<String> ipAddresses(ServerOptions options, List<String> extra) {
         Set<String> ips = new LinkedHashSet<>(List.of("127.0.0.1", "::1"));
+        ips.addAll(extra);
         if (looksLikeIp(options.advertiseAddress)) ips.add(options.advertiseAddress);
         if (!options.bind.equals("0.0.0.0") && !options.bind.equals("::")) {
             ips.add(options.bind);

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "pier", mixinStandardHelpOptions = true, version = "pier 0.1.0 (Kubernetes v1.32)",
         description = "Pier: managed Kubernetes clusters.",
-        subcommands = {ServerCommand.class, UpCommand.class})
+        subcommands = {ServerCommand.class, UpCommand.class, AgentCommand.class})
 public final class Pier implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -27,7 +27,7 @@ final class ServerCommand implements Callable<Integer> {
     }
 
     /** Blocks until the JVM is asked to stop, then closes the control plane before exit. */
-    static void awaitShutdown(ControlPlane cp) throws InterruptedException {
+    static void awaitShutdown(AutoCloseable cp) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -47,7 +47,7 @@ final class ServerCommand implements Callable<Integer> {
         try {
             cp.close();
             System.out.println("Pier stopped.");
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             LOG.error("Shutdown did not complete cleanly", e);
         } finally {
             closed.countDown();

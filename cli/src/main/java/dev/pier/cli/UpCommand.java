@@ -5,7 +5,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code pier up}: a server on the embedded store plus a first cluster, ready for kubectl. */
@@ -18,11 +20,47 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--cluster", defaultValue = "demo", description = "Name of the first cluster (default: ${DEFAULT-VALUE}).")
     String cluster;
 
+    @Option(names = "--nodes", defaultValue = "2",
+            description = "Nodes of the first cluster, each a local machine with its own containerd (default: ${DEFAULT-VALUE}; 0 for none). Needs root.")
+    int nodes;
+
+    private static int freePort() throws IOException {
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
-        ControlPlane cp = ControlPlane.start(options);
+        if (nodes < 0) throw new IllegalArgumentException("--nodes must be 0 or more, was " + nodes);
+        LocalNodes machines = null;
+        ControlPlane cp;
+        if (nodes > 0) {
+            NodeStack.check();
+            // the machines' bridge exists before the server, whose certificate names its gateway
+            if (options.port == 0) options.port = freePort();
+            machines = LocalNodes.prepare(options.dataDir, options.port, System.out);
+            try {
+                cp = ControlPlane.start(options, List.of(machines.gateway()));
+            } catch (IOException | RuntimeException e) {
+                machines.close();
+                throw e;
+            }
+        } else {
+            cp = ControlPlane.start(options);
+        }
         Cell cell = cp.cells().createTenant(cluster);
         Path kubeconfig = cp.writeKubeconfig(cell, "", options.dataDir.resolve("clusters").resolve(cluster).resolve("kubeconfig"));
+        if (machines != null) {
+            System.out.println("Starting " + nodes + " node(s) of cluster \"" + cluster + "\"...");
+            try {
+                machines.start(cp, cell, nodes, System.out);
+            } catch (IOException | RuntimeException e) {
+                machines.close();
+                cp.close();
+                throw e;
+            }
+        }
         System.out.println("Pier is up.");
         System.out.println("  management API:  " + cp.url(cp.cells().management()));
         System.out.println("  management kubeconfig: " + options.dataDir.resolve("kubeconfig").toAbsolutePath());
@@ -31,7 +69,15 @@ final class UpCommand implements Callable<Integer> {
         System.out.println("  console: not built yet (see README)");
         System.out.println();
         System.out.println("Try:  kubectl --kubeconfig " + kubeconfig.toAbsolutePath() + " get namespaces");
-        ServerCommand.awaitShutdown(cp);
+        if (machines != null) {
+            LocalNodes stopFirst = machines;
+            ServerCommand.awaitShutdown(() -> {
+                stopFirst.close();
+                cp.close();
+            });
+        } else {
+            ServerCommand.awaitShutdown(cp);
+        }
         return 0;
     }
 }

@@ -72,6 +72,8 @@ public final class HttpFrontEnd {
     private static void accept(HttpServerRequest req, Cells cells, Metrics metrics) {
         if ("websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
             // A watch over WebSocket (fabric8's default): no body; leave the request unread so it can be upgraded.
+            // Paused, or Vert.x reads its (empty) end before the request thread upgrades it, and the upgrade fails.
+            req.pause();
             REQUEST_THREADS.newThread(() -> serve(req, cells, metrics, new byte[0])).start();
             return;
         }

@@ -144,7 +144,9 @@ public final class LocalMachineProvider implements MachineProvider {
       SupervisedProcess runtime = supervise("containerd", layout, List.of("containerd", "--config", layout.containerdConfig().toString()), Map.of());
       Map<String, SupervisedProcess> programs = new LinkedHashMap<>();
       for (MachineProcess process : spec.processes()) {
-        programs.put(process.name(), supervise(process.name(), layout, process.command(), process.env()));
+        Map<String, String> env = new LinkedHashMap<>(MachineProcess.environment(machine(layout)));
+        env.putAll(process.env());
+        programs.put(process.name(), supervise(process.name(), layout, process.command(), env));
       }
       started = new RunningMachine(layout, runtime, Map.copyOf(programs));
       runtime.start();

@@ -1,0 +1,116 @@
+package dev.pier.agent.kubelet;
+
+import dev.pier.agent.cri.CriClient;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code pier agent}: Pier's kubelet for one node. It registers the Node and keeps its status and
+ * Lease, and runs the pods bound to it through the node's container runtime (see
+ * {@link PodManager} and {@link PodSyncer}). Pods keep running when the agent or the API server
+ * is away: the runtime holds them, and an agent that starts again takes them over.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+  private static final Duration RUNTIME_TIMEOUT = Duration.ofMinutes(2);
+
+  private final KubernetesClient client;
+  private final CriClient cri;
+  private final ScheduledExecutorService timers;
+  private final AgentEvents events;
+  private final Probes probes;
+  private final PodManager pods;
+
+  private Agent(KubernetesClient client, CriClient cri, ScheduledExecutorService timers, AgentEvents events, Probes probes,
+      PodManager pods) {
+    this.client = client;
+    this.cri = cri;
+    this.timers = timers;
+    this.events = events;
+    this.probes = probes;
+    this.pods = pods;
+  }
+
+  /** Connects to the runtime and the API server, registers the node and starts running its pods. */
+  public static Agent start(AgentConfig config) throws IOException {
+    Clock clock = Clock.systemUTC();
+    log.info("agent of node {} starting: address {}, pods {}, runtime {}, data {}", config.nodeName(), config.nodeIp(),
+        config.podCidr(), config.runtimeSocket(), config.dataDir());
+    Files.createDirectories(config.dataDir());
+    CriClient cri = CriClient.connect(config.runtimeSocket());
+    var version = cri.awaitReady(RUNTIME_TIMEOUT);
+    log.info("container runtime {} {} ready", version.runtimeName(), version.runtimeVersion());
+    KubernetesClient client = new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(Files.readString(config.kubeconfig()))).build();
+    ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, Thread.ofPlatform().daemon().name("agent-timer").factory());
+
+    NodeFacts facts = NodeFacts.read(config.dataDir());
+    NodeRegistration registration = new NodeRegistration(client, cri, config, facts, clock);
+    String nodeUid = registerUntilDone(registration);
+    NodeLease lease = new NodeLease(client, config.nodeName(), clock);
+    lease.renew(nodeUid);
+
+    AgentEvents events = new AgentEvents(client, config.nodeName(), clock);
+    SyncQueue queue = new SyncQueue(timers);
+    Probes probes = new Probes(cri, timers, events, queue::add);
+    PodSyncer syncer = new PodSyncer(config, cri, new PodApi(client), new VolumeManager(config, facts),
+        new ImagePuller(cri, events, new PullSecrets(), clock), new EnvResolver(config.nodeName(), config.nodeIp(), facts),
+        events, probes, facts, clock);
+    PodManager pods = new PodManager(client, cri, config, syncer, queue, timers);
+    pods.start();
+
+    timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().start(() -> lease.renew(registration.uid())),
+        NodeLease.RENEW_INTERVAL_SECONDS, NodeLease.RENEW_INTERVAL_SECONDS, TimeUnit.SECONDS);
+    timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().start(() -> reportQuietly(registration)), 10, 10, TimeUnit.SECONDS);
+    log.info("agent of node {} running", config.nodeName());
+    return new Agent(client, cri, timers, events, probes, pods);
+  }
+
+  /** The API server may not answer yet (it starts with the node, or is away): keep trying. */
+  private static String registerUntilDone(NodeRegistration registration) {
+    Duration wait = Duration.ofSeconds(1);
+    while (true) {
+      try {
+        return registration.register();
+      } catch (RuntimeException e) {
+        log.warn("cannot register the node yet ({}); retrying in {}s", e.getMessage(), wait.toSeconds());
+        try {
+          Thread.sleep(wait);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while registering the node", ie);
+        }
+        wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : wait.multipliedBy(2);
+      }
+    }
+  }
+
+  private static void reportQuietly(NodeRegistration registration) {
+    try {
+      registration.report(false);
+    } catch (RuntimeException e) {
+      log.debug("node status not written: {}", e.getMessage());
+    }
+  }
+
+  /** Stops the agent; the pods keep running in the runtime. */
+  @Override
+  public void close() {
+    pods.close();
+    probes.close();
+    events.close();
+    timers.shutdownNow();
+    client.close();
+    cri.close();
+  }
+}

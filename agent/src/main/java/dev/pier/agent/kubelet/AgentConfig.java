@@ -1,0 +1,59 @@
+package dev.pier.agent.kubelet;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What one {@code pier agent} needs to know about its node.
+ *
+ * @param nodeName the Node's name (the machine's name)
+ * @param nodeIp the node's address: its InternalIP, the pods' hostIP, where its server listens
+ * @param podCidr the node's pod network ({@code spec.podCIDR}); the runtime's CNI hands out its IPs
+ * @param runtimeSocket containerd's CRI socket
+ * @param dataDir the agent's own files: pod volumes, container logs, credentials
+ * @param kubeconfig the node's credentials for the API server
+ * @param podCgroupParent the cgroup under which every pod gets its own ({@code <parent>/pod<uid>})
+ * @param labels extra labels of the Node (node group, zone)
+ * @param maxPods how many pods the node accepts ({@code status.capacity.pods})
+ * @param resyncPeriod how often every pod is synced even without a change (volume contents, back-off)
+ */
+public record AgentConfig(
+    String nodeName,
+    String nodeIp,
+    String podCidr,
+    Path runtimeSocket,
+    Path dataDir,
+    Path kubeconfig,
+    String podCgroupParent,
+    Map<String, String> labels,
+    int maxPods,
+    Duration resyncPeriod) {
+
+  public static final int DEFAULT_MAX_PODS = 110;
+  public static final Duration DEFAULT_RESYNC = Duration.ofSeconds(10);
+  public static final int KUBELET_PORT = 10250;
+
+  public AgentConfig {
+    Objects.requireNonNull(nodeName, "nodeName");
+    Objects.requireNonNull(nodeIp, "nodeIp");
+    Objects.requireNonNull(podCidr, "podCidr");
+    Objects.requireNonNull(runtimeSocket, "runtimeSocket");
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(kubeconfig, "kubeconfig");
+    Objects.requireNonNull(podCgroupParent, "podCgroupParent");
+    labels = Map.copyOf(labels);
+    if (maxPods < 1) throw new IllegalArgumentException("maxPods must be positive, was " + maxPods);
+    Objects.requireNonNull(resyncPeriod, "resyncPeriod");
+  }
+
+  Path podDir(String uid) {
+    return dataDir.resolve("pods").resolve(uid);
+  }
+
+  /** The kubelet's log layout: {@code <logs>/<namespace>_<name>_<uid>/<container>/<attempt>.log}. */
+  Path podLogDir(String namespace, String name, String uid) {
+    return dataDir.resolve("logs").resolve("pods").resolve(namespace + "_" + name + "_" + uid);
+  }
+}

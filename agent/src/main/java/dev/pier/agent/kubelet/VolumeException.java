@@ -1,0 +1,12 @@
+package dev.pier.agent.kubelet;
+
+/** A pod's volume cannot be set up (yet): the pod waits in ContainerCreating with a FailedMount event. */
+final class VolumeException extends Exception {
+  VolumeException(String message) {
+    super(message);
+  }
+
+  VolumeException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

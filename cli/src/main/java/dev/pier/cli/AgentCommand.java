@@ -1,0 +1,100 @@
+package dev.pier.cli;
+
+import dev.pier.agent.kubelet.Agent;
+import dev.pier.agent.kubelet.AgentConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code pier agent}: the node role. Its defaults come from the {@code PIER_MACHINE_*} variables
+ * that a Pier machine provider gives the programs it runs, so on a Pier machine it needs only its
+ * credentials; on any other host every flag can be given.
+ */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = "Run a node: Pier's kubelet, which registers the node and runs its pods through containerd.")
+final class AgentCommand implements Callable<Integer> {
+    @Option(names = "--kubeconfig", required = true, description = "The node's credentials for its cluster's API server.")
+    Path kubeconfig;
+
+    @Option(names = "--node-name", description = "The Node's name (default: $PIER_MACHINE_NAME, else the host name).")
+    String nodeName;
+
+    @Option(names = "--node-ip", description = "The node's address (default: $PIER_MACHINE_ADDRESS).")
+    String nodeIp;
+
+    @Option(names = "--pod-cidr", description = "The node's pod network, e.g. 10.150.1.0/24 (default: $PIER_MACHINE_POD_CIDR).")
+    String podCidr;
+
+    @Option(names = "--containerd-socket", description = "containerd's socket (default: $PIER_MACHINE_RUNTIME_SOCKET, else /run/containerd/containerd.sock).")
+    Path runtimeSocket;
+
+    @Option(names = "--data-dir", description = "The agent's files: volumes, logs (default: $PIER_MACHINE_DIR/agent, else /var/lib/pier-agent).")
+    Path dataDir;
+
+    @Option(names = "--pod-cgroup-parent", description = "The cgroup pods go under (default: $PIER_MACHINE_POD_CGROUP_PARENT, else /kubepods).")
+    String podCgroupParent;
+
+    @Option(names = "--node-labels", split = ",", description = "Extra labels of the Node, key=value, comma separated.")
+    List<String> nodeLabels = List.of();
+
+    @Option(names = "--max-pods", defaultValue = "110", description = "Pods the node accepts (default: ${DEFAULT-VALUE}).")
+    int maxPods;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> env = System.getenv();
+        String name = first(nodeName, env.get("PIER_MACHINE_NAME"), hostName());
+        String ip = required(first(nodeIp, env.get("PIER_MACHINE_ADDRESS"), null), "--node-ip");
+        String cidr = required(first(podCidr, env.get("PIER_MACHINE_POD_CIDR"), null), "--pod-cidr");
+        Path socket = runtimeSocket != null ? runtimeSocket
+                : Path.of(first(null, env.get("PIER_MACHINE_RUNTIME_SOCKET"), "/run/containerd/containerd.sock"));
+        Path dir = dataDir != null ? dataDir
+                : env.containsKey("PIER_MACHINE_DIR") ? Path.of(env.get("PIER_MACHINE_DIR")).resolve("agent") : Path.of("/var/lib/pier-agent");
+        String cgroup = first(podCgroupParent, env.get("PIER_MACHINE_POD_CGROUP_PARENT"), "/kubepods");
+        if (!Files.isReadable(kubeconfig)) {
+            throw new IllegalArgumentException("--kubeconfig " + kubeconfig + " cannot be read: give the node's kubeconfig");
+        }
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (String kv : nodeLabels) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) throw new IllegalArgumentException("--node-labels takes key=value pairs, got \"" + kv + "\"");
+            labels.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        var config = new AgentConfig(name, ip, cidr, socket, dir, kubeconfig, cgroup, labels, maxPods, AgentConfig.DEFAULT_RESYNC);
+        Agent agent = Agent.start(config);
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            stop.countDown();
+        }, "agent-shutdown"));
+        stop.await();
+        return 0;
+    }
+
+    private static String first(String flag, String env, String fallback) {
+        if (flag != null && !flag.isBlank()) return flag;
+        if (env != null && !env.isBlank()) return env;
+        return fallback;
+    }
+
+    private static String required(String value, String flag) {
+        if (value == null) throw new IllegalArgumentException(flag + " is required outside a Pier machine");
+        return value;
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName().toLowerCase();
+        } catch (java.io.IOException e) {
+            return "node";
+        }
+    }
+}
