@@ -7,6 +7,8 @@ import dev.pier.controllers.cronjob.CronJobController;
 import dev.pier.controllers.daemonset.DaemonSetController;
 import dev.pier.controllers.deployment.DeploymentController;
 import dev.pier.controllers.disruption.DisruptionController;
+import dev.pier.controllers.endpoints.EndpointSliceController;
+import dev.pier.controllers.endpoints.EndpointsController;
 import dev.pier.controllers.gc.GarbageCollector;
 import dev.pier.controllers.job.JobController;
 import dev.pier.controllers.job.OrphanPodFinalizers;
@@ -123,6 +125,16 @@ public final class ControllerManager implements AutoCloseable {
         m.add(new Controller<>("statefulset", stsQueue, new StatefulSetController(client, m.informer("apps", "v1", "statefulsets"),
                 revisions, pods, m.informer("", "v1", "persistentvolumeclaims"), m.events, stsQueue, clock), m.hub, 2));
         // ---- end DaemonSets and StatefulSets ----
+
+        // ---- Service endpoints: EndpointSlices and the legacy Endpoints ----
+        Informer services = m.informer("", "v1", "services");
+        WorkQueue<ObjectKey> sliceQueue = m.queue("endpoint_slice");
+        m.add("endpointslice", sliceQueue, EndpointSliceController.create(client, services, pods,
+                m.informer("discovery.k8s.io", "v1", "endpointslices"), sliceQueue), 2);
+        WorkQueue<ObjectKey> endpointsQueue = m.queue("endpoint");
+        m.add("endpoint", endpointsQueue, EndpointsController.create(client, services, pods,
+                m.informer("", "v1", "endpoints"), endpointsQueue), 2);
+        // ---- end Service endpoints ----
 
         List<Informer> collected = new ArrayList<>();
         for (String[] gvr : COLLECTED) collected.add(m.informer(gvr[0], gvr[1], gvr[2]));

@@ -104,6 +104,45 @@ abstract class WorkloadsTest {
     }
 
     @Test
+    void exposedDeploymentGetsEndpointSlicesAndEndpoints() {
+        String ns = newNamespace();
+        kubectl.ok("create", "deployment", "echo", "--image=nginx", "--replicas=3", "--port=80", "-n", ns);
+        assertThat(rolloutStatus(ns, "deployment/echo")).contains("successfully rolled out");
+        assertThat(kubectl.ok("expose", "deployment", "echo", "--port=8080", "--target-port=80", "-n", ns))
+                .contains("service/echo exposed");
+        Set<String> ips = new HashSet<>();
+        items(ns, "pods", "-l", "app=echo").forEach(p -> ips.add(p.at("/status/podIP").asText()));
+        assertThat(ips).hasSize(3);
+
+        Await.until(SETTLE, "3 endpoints of echo", () -> items(ns, "endpointslices", "-l", "kubernetes.io/service-name=echo")
+                .stream().mapToInt(s -> s.path("endpoints").size()).sum() == 3);
+        JsonNode slice = items(ns, "endpointslices", "-l", "kubernetes.io/service-name=echo").getFirst();
+        assertThat(slice.at("/metadata/labels/endpointslice.kubernetes.io~1managed-by").asText()).isEqualTo("endpointslice-controller.k8s.io");
+        assertThat(slice.at("/metadata/ownerReferences/0/kind").asText()).isEqualTo("Service");
+        assertThat(slice.at("/ports/0/port").asInt()).isEqualTo(80);
+        assertThat(slice.path("endpoints")).allSatisfy(e -> {
+            assertThat(ips).contains(e.at("/addresses/0").asText());
+            assertThat(e.at("/conditions/ready").asBoolean()).isTrue();
+            assertThat(e.at("/targetRef/kind").asText()).isEqualTo("Pod");
+            assertThat(e.at("/nodeName").asText()).startsWith("sim-");
+        });
+        String slices = kubectl.ok("get", "endpointslices", "-n", ns);
+        assertThat(slices).contains("ADDRESSTYPE", "IPv4").containsPattern("echo-\\w+\\s+IPv4\\s+80\\s+10\\.244\\.");
+
+        Await.until(SETTLE, "Endpoints of echo", () -> kubectl.ok("get", "endpoints", "echo", "-n", ns).contains(":80,"));
+        String endpoints = kubectl.ok("get", "endpoints", "echo", "-n", ns);
+        for (String ip : ips) assertThat(endpoints.contains(ip + ":80") || endpoints.contains("more")).isTrue();
+
+        kubectl.ok("scale", "deployment", "echo", "--replicas=1", "-n", ns);
+        Await.until(SETTLE, "1 endpoint of echo", () -> json("get", "endpoints", "echo", "-n", ns, "-o", "json")
+                .at("/subsets/0/addresses").size() == 1 && json("get", "endpoints", "echo", "-n", ns, "-o", "json").at("/subsets/0/notReadyAddresses").isMissingNode());
+
+        kubectl.ok("delete", "service", "echo", "-n", ns);
+        Await.until(SETTLE, "slices and endpoints of echo gone", () -> items(ns, "endpointslices").isEmpty()
+                && kubectl.run(null, Duration.ofSeconds(30), "get", "endpoints", "echo", "-n", ns).exitCode() != 0);
+    }
+
+    @Test
     void deploymentRollsOutUpdatesAndRollsBack() {
         String ns = newNamespace();
         assertThat(kubectl.ok("create", "deployment", "web", "--image=nginx", "--replicas=3", "-n", ns))
