@@ -14,6 +14,7 @@ import dev.pier.pki.Kubeconfig;
 import dev.pier.storage.Compactor;
 import dev.pier.storage.KeyValueStore;
 import dev.pier.storage.etcd.EtcdStore;
+import dev.pier.storage.sqlite.SqliteNativeLibrary;
 import dev.pier.storage.sqlite.SqliteStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,7 +124,12 @@ final class ControlPlane implements AutoCloseable {
 
     private static KeyValueStore openStore(ServerOptions options) {
         return switch (options.store) {
-            case sqlite -> SqliteStore.open(options.dataDir.resolve("state.db"));
+            case sqlite -> {
+                // the JDBC driver's native library, kept in the data directory rather than a new copy in /tmp per start
+                // (the copy in /tmp would outlive every stop: see awaitShutdown's halt)
+                SqliteNativeLibrary.useDirectory(options.dataDir.resolve(".native"));
+                yield SqliteStore.open(options.dataDir.resolve("state.db"));
+            }
             case etcd -> {
                 if (options.etcdEndpoints.isEmpty()) {
                     throw new IllegalArgumentException("--store etcd needs --etcd-endpoints, e.g. --etcd-endpoints http://127.0.0.1:2379");

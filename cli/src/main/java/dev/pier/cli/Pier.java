@@ -4,12 +4,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The one Pier binary. Roles are subcommands: {@code server} (a control plane) and {@code up}
- * (a server plus a first cluster, for trying Pier on one machine). This class only wires commands.
+ * The one Pier binary. Roles are subcommands: {@code server} (a control plane), {@code up}
+ * (a server plus a first cluster, for trying Pier on one machine) and {@code image} (the installation's
+ * images). This class only wires commands.
  */
 @Command(name = "pier", mixinStandardHelpOptions = true, version = "pier 0.1.0 (Kubernetes v1.32)",
         description = "Pier: managed Kubernetes clusters.",
-        subcommands = {ServerCommand.class, UpCommand.class, AgentCommand.class})
+        subcommands = {ServerCommand.class, UpCommand.class, AgentCommand.class, ImageCommand.class})
 public final class Pier implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -39,7 +39,9 @@ final class ServerCommand implements Callable<Integer> {
             }
             // halt runs no other shutdown hook: flush the logs first
             Logging.stop();
-            // A clean stop on SIGTERM/Ctrl-C is a success: exit 0 rather than the signal's 128+n.
+            // A clean stop on SIGTERM/Ctrl-C is a success: exit 0 rather than the signal's 128+n. Only halt can
+            // change the exit status from a shutdown hook (System.exit there blocks forever); the price is that
+            // deleteOnExit and other libraries' hooks never run, so nothing may rely on them (see SqliteNativeLibrary).
             Runtime.getRuntime().halt(0);
         }, "pier-shutdown"));
         stopped.await();

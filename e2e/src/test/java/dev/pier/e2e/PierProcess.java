@@ -63,6 +63,7 @@ final class PierProcess implements AutoCloseable {
         private Path tokenAuthFile;
         private final java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
         private final List<String> extraArgs = new ArrayList<>();
+        private final List<String> jvmArgs = new ArrayList<>();
 
         private Builder(Path dataDir, String cluster) {
             this.dataDir = dataDir.toAbsolutePath();
@@ -82,6 +83,12 @@ final class PierProcess implements AutoCloseable {
         /** More flags for the server command. */
         Builder args(String... args) {
             extraArgs.addAll(List.of(args));
+            return this;
+        }
+
+        /** More options for the server's JVM (e.g. {@code -Djava.io.tmpdir=...}). */
+        Builder jvmArgs(String... args) {
+            jvmArgs.addAll(List.of(args));
             return this;
         }
 
@@ -182,6 +189,7 @@ final class PierProcess implements AutoCloseable {
                 cmd.add("-Xlog:cds+dynamic=off");
             }
         }
+        cmd.addAll(options.jvmArgs);
         cmd.addAll(List.of("-jar", JAR.toString()));
         cmd.add(options.cluster == null ? "server" : "up");
         cmd.addAll(List.of("--data-dir", options.dataDir.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1"));

@@ -8,10 +8,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,25 +31,24 @@ import org.slf4j.LoggerFactory;
 public final class LocalRegistry implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalRegistry.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-  private static final String MANIFEST_TYPES = String.join(",",
-      "application/vnd.oci.image.manifest.v1+json",
-      "application/vnd.oci.image.index.v1+json",
-      "application/vnd.docker.distribution.manifest.v2+json",
-      "application/vnd.docker.distribution.manifest.list.v2+json");
+  /**
+   * The registries whose images machines pull from this registry (their containerd's mirror for
+   * them names only it); an image of any other registry cannot reach a machine.
+   */
+  public static final List<String> MIRRORED_REGISTRIES = List.of(ImageName.DOCKER_HUB, "registry.k8s.io");
 
   private final Path dir;
   private final int port;
-  private final CommandRunner run;
   private final SupervisedProcess process;
   private final ScheduledExecutorService scheduler;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final RegistryClient client;
 
-  private LocalRegistry(Path dir, int port, CommandRunner run, SupervisedProcess process, ScheduledExecutorService scheduler) {
+  private LocalRegistry(Path dir, int port, SupervisedProcess process, ScheduledExecutorService scheduler) {
     this.dir = dir;
     this.port = port;
-    this.run = run;
     this.process = process;
     this.scheduler = scheduler;
+    this.client = new RegistryClient(port);
   }
 
   /** Starts the registry of the installation at {@code dataDir} and returns once it serves. */
@@ -64,12 +59,12 @@ public final class LocalRegistry implements AutoCloseable {
         Thread.ofPlatform().daemon().name("registry-supervisor").factory());
     try {
       Files.createDirectories(dir.resolve("storage"));
-      int port = choosePort(dir.resolve("port"));
+      int port = choosePort(portFile(dataDir));
       Path config = dir.resolve("config.yml");
       Files.writeString(config, config(dir.resolve("storage"), port));
       var process = new SupervisedProcess("docker-registry", List.of("docker-registry", "serve", config.toString()),
           Map.of(), dir.resolve("registry.log"), run, scheduler);
-      var registry = new LocalRegistry(dir, port, run, process, scheduler);
+      var registry = new LocalRegistry(dir, port, process, scheduler);
       process.start();
       registry.awaitServing();
       log.info("image registry serves on {} (storage {})", registry.address(), dir.resolve("storage"));
@@ -92,21 +87,14 @@ public final class LocalRegistry implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
+  /** A client of this registry (what {@link RegistryClient#ofRunning} finds from another process). */
+  public RegistryClient client() {
+    return client;
+  }
+
   /** Whether the registry holds {@code name} (its repository and tag). */
   public boolean has(ImageName name) {
-    HttpRequest head = HttpRequest.newBuilder(URI.create("http://" + address() + "/v2/" + name.repository() + "/manifests/" + name.tag()))
-        .method("HEAD", HttpRequest.BodyPublishers.noBody())
-        .header("Accept", MANIFEST_TYPES)
-        .timeout(Duration.ofSeconds(10))
-        .build();
-    try {
-      return http.send(head, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not ask the registry at " + address() + " for " + name, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return client.has(name);
   }
 
   /**
@@ -114,9 +102,7 @@ public final class LocalRegistry implements AutoCloseable {
    * transport syntax: {@code oci:DIR}, {@code oci-archive:FILE}, {@code docker-archive:FILE}.
    */
   public void push(String source, ImageName name) {
-    run.run("skopeo", "copy", "--quiet", "--insecure-policy", "--dest-tls-verify=false",
-        source, "docker://" + address() + "/" + name.repository() + ":" + name.tag());
-    log.info("pushed {} as {}", source, name);
+    client.push(source, name);
   }
 
   @Override
@@ -127,20 +113,17 @@ public final class LocalRegistry implements AutoCloseable {
 
   private void awaitServing() {
     CompletableFuture<Process> exit = process.currentExit();
-    HttpRequest ping = HttpRequest.newBuilder(URI.create("http://" + address() + "/v2/")).timeout(Duration.ofSeconds(2)).build();
     Poll.until(START_TIMEOUT, () -> "the image registry to serve on " + address(), () -> {
       if (exit.isDone()) {
         throw new IllegalStateException("docker-registry exited at start; see " + dir.resolve("registry.log"));
       }
-      try {
-        return http.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-      } catch (IOException notYet) {
-        return false;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+      return client.serving();
     });
+  }
+
+  /** Where the registry's port is kept between starts, for machines and {@code pier image push}. */
+  static Path portFile(Path dataDir) {
+    return dataDir.resolve("registry").resolve("port");
   }
 
   /** The port used before if it is still free, or a new free one (remembered for next time). */

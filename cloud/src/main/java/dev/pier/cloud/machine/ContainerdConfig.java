@@ -1,5 +1,6 @@
 package dev.pier.cloud.machine;
 
+import dev.pier.cloud.images.LocalRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ import java.util.List;
  */
 final class ContainerdConfig {
   static final int STREAM_PORT = 10010;
-  static final List<String> MIRRORED_REGISTRIES = List.of("docker.io", "registry.k8s.io");
+  static final List<String> MIRRORED_REGISTRIES = LocalRegistry.MIRRORED_REGISTRIES;
 
   private ContainerdConfig() {}
 
