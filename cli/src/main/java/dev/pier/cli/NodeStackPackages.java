@@ -83,6 +83,10 @@ final class NodeStackPackages {
      *
      * @return the packages still missing afterwards: empty when the node stack is complete
      */
+    boolean isRoot() {
+        return host.isRoot();
+    }
+
     List<String> ensureInstalled(PrintStream out) {
         List<String> missing = missing();
         if (missing.isEmpty()) return missing;

@@ -17,7 +17,14 @@ public final class Pier implements Runnable {
 
     public static void main(String[] args) {
         Logging.start();
-        System.exit(new CommandLine(new Pier()).execute(args));
+        CommandLine cli = new CommandLine(new Pier());
+        // A wrong flag value or a host that cannot do what was asked: one line saying what to fix, no stack trace.
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            if (!(e instanceof IllegalArgumentException) && !(e instanceof IllegalStateException)) throw e;
+            commandLine.getErr().println("pier " + commandLine.getCommandName() + ": " + e.getMessage());
+            return e instanceof IllegalArgumentException ? 2 : 1;
+        });
+        System.exit(cli.execute(args));
     }
 
     @Override

@@ -36,7 +36,15 @@ final class UpCommand implements Callable<Integer> {
         LocalNodes machines = null;
         ControlPlane cp;
         if (nodes > 0) {
-            NodeStack.check();
+            NodeStackPackages stack = NodeStackPackages.onThisHost();
+            if (!stack.isRoot()) {
+                throw new IllegalStateException("nodes are local machines (network namespaces, containerd) and need root: "
+                        + "run pier up as root, or with --nodes 0 for a control plane only");
+            }
+            List<String> missing = stack.ensureInstalled(System.out);
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("nodes need the packages " + missing + " (see above); or run pier up with --nodes 0");
+            }
             // the machines' bridge exists before the server, whose certificate names its gateway
             if (options.port == 0) options.port = freePort();
             machines = LocalNodes.prepare(options.dataDir, options.port, System.out);

@@ -22,8 +22,8 @@ final class PierProcess implements AutoCloseable {
     static final Path JAVA = Path.of(System.getProperty("pier.java", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"));
     /** Where the JVM keeps the class-data archive of pier.jar between starts (rebuilt when the jar changes). */
     static final String CDS_ARCHIVE = System.getProperty("pier.cds");
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final int BIND_ATTEMPTS = 5;
 
     private final Builder options;
@@ -194,6 +194,8 @@ final class PierProcess implements AutoCloseable {
         cmd.add(options.cluster == null ? "server" : "up");
         cmd.addAll(List.of("--data-dir", options.dataDir.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1"));
         if (options.cluster != null) cmd.addAll(List.of("--cluster", options.cluster));
+        // pier up starts real nodes by default; tests of the API alone ask for none
+        if (options.cluster != null && !options.extraArgs.contains("--nodes")) cmd.addAll(List.of("--nodes", "0"));
         if (options.etcdEndpoint != null) cmd.addAll(List.of("--store", "etcd", "--etcd-endpoints", options.etcdEndpoint));
         if (options.tokenAuthFile != null) cmd.addAll(List.of("--token-auth-file", options.tokenAuthFile.toString()));
         cmd.addAll(options.extraArgs);

@@ -325,6 +325,10 @@ abstract class WorkloadsTest {
                     metadata: {labels: {app: sturdy}}
                     spec:
                       nodeSelector: {pool: frail}
+                      # a spread constraint of its own (across pools: one domain here) turns off the default
+                      # spreading of a controller's pods across nodes, so bin packing puts both on one node
+                      topologySpreadConstraints:
+                      - {maxSkew: 1, topologyKey: pool, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: sturdy}}}
                       tolerations:
                       - {key: dedicated, value: frail, effect: NoSchedule}
                       - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 2}

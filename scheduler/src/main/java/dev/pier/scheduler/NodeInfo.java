@@ -22,6 +22,8 @@ final class NodeInfo {
     int pods;
     /** "protocol/hostIP/port" of host ports in use. */
     final Set<String> hostPorts = new HashSet<>();
+    /** Pods here by their controller's uid: what default spreading counts. */
+    final Map<String, Integer> byController = new HashMap<>();
 
     NodeInfo(String name) {
         this.name = name;
@@ -47,13 +49,30 @@ final class NodeInfo {
         pods += sign;
         if (sign > 0) hostPorts.addAll(usage.hostPorts());
         else hostPorts.removeAll(usage.hostPorts());
+        if (usage.controller() != null) {
+            byController.merge(usage.controller(), sign, Integer::sum);
+            byController.remove(usage.controller(), 0);
+        }
+    }
+
+    int podsOf(String controller) {
+        return controller == null ? 0 : byController.getOrDefault(controller, 0);
     }
 
     /** What one pod takes on its node. */
-    record PodUsage(String node, Map<String, Long> requests, long scoringCpu, long scoringMemory, Set<String> hostPorts) {
+    record PodUsage(String node, Map<String, Long> requests, long scoringCpu, long scoringMemory, Set<String> hostPorts,
+                    String controller) {
         static PodUsage of(String node, JsonNode pod) {
             long[] scoring = Requests.forScoring(pod);
-            return new PodUsage(node, Requests.ofPod(pod), scoring[0], scoring[1], hostPortsOf(pod));
+            return new PodUsage(node, Requests.ofPod(pod), scoring[0], scoring[1], hostPortsOf(pod), controllerUid(pod));
+        }
+
+        /** The uid of the pod's controller (owner with {@code controller: true}), or null. */
+        static String controllerUid(JsonNode pod) {
+            for (JsonNode ref : pod.path("metadata").path("ownerReferences")) {
+                if (ref.path("controller").asBoolean(false)) return ref.path("uid").asText();
+            }
+            return null;
         }
 
         static Set<String> hostPortsOf(JsonNode pod) {

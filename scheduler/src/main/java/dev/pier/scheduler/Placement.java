@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  * Filters and scores nodes for one pod in one cell (the scheduling cycle of Kubernetes' framework, with its
  * default plugins): node name, unschedulable, taints, node affinity, host ports, resources, inter-pod
  * affinity and anti-affinity and topology spread filter; the chosen resource strategy (bin packing by
- * default), preferred node affinity, PreferNoSchedule taints and soft spread score.
+ * default), preferred node affinity, PreferNoSchedule taints, soft spread score, and Kubernetes' default
+ * spreading of a controller's pods across nodes.
  */
 final class Placement {
     static final Set<String> HARD_EFFECTS = Set.of("NoSchedule", "NoExecute");
@@ -74,8 +75,13 @@ final class Placement {
             preferred.put(n, p);
             maxPreferred = Math.max(maxPreferred, p);
         }
+        // Kubernetes' default spreading: a pod naming no spread constraints of its own is kept apart from its
+        // controller's other pods (a score only), so that one node's loss takes few replicas
+        String controller = pod.path("spec").path("topologySpreadConstraints").isEmpty() ? usage.controller() : null;
+        int fewestSiblings = feasible.stream().mapToInt(n -> n.podsOf(controller)).min().orElse(0);
         for (NodeInfo n : feasible) {
             double score = resourceScore(n)
+                    - 2.0 * 10.0 * (n.podsOf(controller) - fewestSiblings)
                     + 2.0 * (maxPreferred == 0 ? 0 : 100.0 * preferred.get(n) / maxPreferred)
                     + 3.0 * (NodeMatching.untoleratedTaint(pod, n.node, Set.of("PreferNoSchedule")) == null ? 100 : 0)
                     - 2.0 * softSpreadPenalty(n, byName);
