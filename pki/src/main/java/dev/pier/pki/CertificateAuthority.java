@@ -48,6 +48,12 @@ import org.bouncycastle.util.IPAddress;
 public final class CertificateAuthority {
 
     private static final Duration CLOCK_SKEW = Duration.ofHours(1);
+    /**
+     * How far back a certificate signed for a request starts: Kubernetes' signer backdates five minutes. Less
+     * than {@link #CLOCK_SKEW}, because requesters renew at a share of notBefore..notAfter, and an hour's
+     * backdating would make a ten-minute certificate look due at once.
+     */
+    private static final Duration REQUEST_BACKDATE = Duration.ofMinutes(5);
     private static final int CA_VALIDITY_YEARS = 10;
 
     private final X509Certificate certificate;
@@ -187,8 +193,8 @@ public final class CertificateAuthority {
             throw new IllegalArgumentException("only DNS and IP subject alternative names are signed");
         }
         Usages parsed = Usages.of(usages);
-        return build(request.subject(), request.publicKey(), validity, parsed.keyUsage(), parsed.extendedKeyUsage(),
-                request.subjectAltNamesForSigning());
+        return build(request.subject(), request.publicKey(), validity, REQUEST_BACKDATE, parsed.keyUsage(),
+                parsed.extendedKeyUsage(), request.subjectAltNamesForSigning());
     }
 
     /**
@@ -241,11 +247,12 @@ public final class CertificateAuthority {
     private IssuedCertificate issue(X500Name subject, Duration validity, KeyUsage keyUsage,
                                     KeyPurposeId purpose, GeneralNames subjectAltNames) {
         KeyPair keys = Keys.generateEcP256();
-        X509Certificate cert = build(subject, keys.getPublic(), validity, keyUsage, new ExtendedKeyUsage(purpose), subjectAltNames);
+        X509Certificate cert = build(subject, keys.getPublic(), validity, CLOCK_SKEW, keyUsage, new ExtendedKeyUsage(purpose),
+                subjectAltNames);
         return new IssuedCertificate(cert, keys.getPrivate());
     }
 
-    private X509Certificate build(X500Name subject, PublicKey publicKey, Duration validity, KeyUsage keyUsage,
+    private X509Certificate build(X500Name subject, PublicKey publicKey, Duration validity, Duration backdate, KeyUsage keyUsage,
                                   ExtendedKeyUsage extendedKeyUsage, GeneralNames subjectAltNames) {
         Objects.requireNonNull(validity, "validity");
         if (validity.isNegative() || validity.isZero()) {
@@ -265,7 +272,7 @@ public final class CertificateAuthority {
         // how a DN string would round-trip.
         X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, Keys.newSerial(),
-                Date.from(now.minus(CLOCK_SKEW)), Date.from(notAfter), subject, publicKey);
+                Date.from(now.minus(backdate)), Date.from(notAfter), subject, publicKey);
         var extensions = extensionUtils();
         addExtension(builder, Extension.basicConstraints, true, new BasicConstraints(false));
         addExtension(builder, Extension.keyUsage, true, keyUsage);
