@@ -55,7 +55,8 @@ class NodeJoinTest {
     @BeforeAll
     void start() throws IOException {
         work = Files.createTempDirectory("pier-e2e-join-");
-        pier = PierProcess.up(work.resolve("data"), CLUSTER).start();
+        // no local machines: the test is the node (a killed server would leave its machines behind)
+        pier = PierProcess.up(work.resolve("data"), CLUSTER).args("--nodes", "0").start();
         admin = new Kubectl(pier.clusterKubeconfig(), work.resolve("kubectl"));
         KubeconfigFile tenant = KubeconfigFile.read(pier.clusterKubeconfig());
         caFile = Files.writeString(work.resolve("ca.crt"), tenant.caPem());
