@@ -3,6 +3,8 @@ package dev.pier.controllers;
 import dev.pier.apiserver.cell.Cells;
 import dev.pier.apiserver.client.LocalClient;
 import dev.pier.apiserver.registry.ResourceType;
+import dev.pier.controllers.certificates.CsrApprover;
+import dev.pier.controllers.certificates.CsrSigner;
 import dev.pier.controllers.cronjob.CronJobController;
 import dev.pier.controllers.daemonset.DaemonSetController;
 import dev.pier.controllers.deployment.DeploymentController;
@@ -135,6 +137,13 @@ public final class ControllerManager implements AutoCloseable {
         m.add("endpoint", endpointsQueue, EndpointsController.create(client, services, pods,
                 m.informer("", "v1", "endpoints"), endpointsQueue), 2);
         // ---- end Service endpoints ----
+
+        // ---- node certificates: approve what nodes may have, sign what was approved ----
+        Informer csrs = m.informer("certificates.k8s.io", "v1", "certificatesigningrequests");
+        WorkQueue<ObjectKey> approvingQueue = m.queue("certificate");
+        m.add("csrapproving", approvingQueue, CsrApprover.create(client, csrs, m.events, approvingQueue), 1);
+        WorkQueue<ObjectKey> signingQueue = m.queue("certificate_signing");
+        m.add("csrsigning", signingQueue, CsrSigner.create(client, csrs, m.events, signingQueue, clock), 2);
 
         List<Informer> collected = new ArrayList<>();
         for (String[] gvr : COLLECTED) collected.add(m.informer(gvr[0], gvr[1], gvr[2]));

@@ -3,6 +3,7 @@ package dev.pier.pki;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -47,6 +48,12 @@ import org.bouncycastle.util.IPAddress;
 public final class CertificateAuthority {
 
     private static final Duration CLOCK_SKEW = Duration.ofHours(1);
+    /**
+     * How far back a certificate signed for a request starts: Kubernetes' signer backdates five minutes. Less
+     * than {@link #CLOCK_SKEW}, because requesters renew at a share of notBefore..notAfter, and an hour's
+     * backdating would make a ten-minute certificate look due at once.
+     */
+    private static final Duration REQUEST_BACKDATE = Duration.ofMinutes(5);
     private static final int CA_VALIDITY_YEARS = 10;
 
     private final X509Certificate certificate;
@@ -172,6 +179,25 @@ public final class CertificateAuthority {
     }
 
     /**
+     * Signs a certificate for the key and subject of a request, as a Kubernetes signer does for an approved
+     * CertificateSigningRequest: the subject and the DNS and IP subject alternative names are the request's,
+     * the key usages are the CSR's {@code spec.usages} (Kubernetes' names: {@code "client auth"},
+     * {@code "digital signature"}, ...). The request's signature was checked when it was parsed.
+     *
+     * @param validity how long the certificate is valid; capped at the CA's own expiry
+     * @throws IllegalArgumentException for a usage this CA does not sign, or a request with other SANs
+     */
+    public X509Certificate sign(CertificateRequest request, List<String> usages, Duration validity) {
+        Objects.requireNonNull(request, "request");
+        if (request.hasOtherSubjectAltNames()) {
+            throw new IllegalArgumentException("only DNS and IP subject alternative names are signed");
+        }
+        Usages parsed = Usages.of(usages);
+        return build(request.subject(), request.publicKey(), validity, REQUEST_BACKDATE, parsed.keyUsage(),
+                parsed.extendedKeyUsage(), request.subjectAltNamesForSigning());
+    }
+
+    /**
      * Whether this CA's key signed {@code cert} and {@code cert} is valid now.
      *
      * <p>TLS only proves the peer holds the key of <em>some</em> certificate the server's trust
@@ -220,6 +246,14 @@ public final class CertificateAuthority {
 
     private IssuedCertificate issue(X500Name subject, Duration validity, KeyUsage keyUsage,
                                     KeyPurposeId purpose, GeneralNames subjectAltNames) {
+        KeyPair keys = Keys.generateEcP256();
+        X509Certificate cert = build(subject, keys.getPublic(), validity, CLOCK_SKEW, keyUsage, new ExtendedKeyUsage(purpose),
+                subjectAltNames);
+        return new IssuedCertificate(cert, keys.getPrivate());
+    }
+
+    private X509Certificate build(X500Name subject, PublicKey publicKey, Duration validity, Duration backdate, KeyUsage keyUsage,
+                                  ExtendedKeyUsage extendedKeyUsage, GeneralNames subjectAltNames) {
         Objects.requireNonNull(validity, "validity");
         if (validity.isNegative() || validity.isZero()) {
             throw new IllegalArgumentException("validity must be positive: " + validity);
@@ -234,24 +268,23 @@ public final class CertificateAuthority {
             throw new IllegalStateException("CA has expired: " + certificate.getSubjectX500Principal());
         }
 
-        KeyPair keys = Keys.generateEcP256();
         // The issuer is the CA subject's exact encoding, so name matching never depends on
         // how a DN string would round-trip.
         X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, Keys.newSerial(),
-                Date.from(now.minus(CLOCK_SKEW)), Date.from(notAfter), subject, keys.getPublic());
+                Date.from(now.minus(backdate)), Date.from(notAfter), subject, publicKey);
         var extensions = extensionUtils();
         addExtension(builder, Extension.basicConstraints, true, new BasicConstraints(false));
         addExtension(builder, Extension.keyUsage, true, keyUsage);
-        addExtension(builder, Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+        if (extendedKeyUsage != null) addExtension(builder, Extension.extendedKeyUsage, false, extendedKeyUsage);
         addExtension(builder, Extension.subjectKeyIdentifier, false,
-                extensions.createSubjectKeyIdentifier(keys.getPublic()));
+                extensions.createSubjectKeyIdentifier(publicKey));
         addExtension(builder, Extension.authorityKeyIdentifier, false, authorityKeyIdentifier(extensions));
         if (subjectAltNames != null) {
             // Non-critical: the subject is never empty here (RFC 5280 4.2.1.6).
             addExtension(builder, Extension.subjectAlternativeName, false, subjectAltNames);
         }
-        return new IssuedCertificate(Keys.sign(builder, privateKey), keys.getPrivate());
+        return Keys.sign(builder, privateKey);
     }
 
     /**

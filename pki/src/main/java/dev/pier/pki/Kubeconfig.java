@@ -33,6 +33,8 @@ public final class Kubeconfig {
     private final String contextName;
     private final IssuedCertificate clientCertificate;
     private final String token;
+    private final String clientCertificateFile;
+    private final String clientKeyFile;
 
     private Kubeconfig(Builder builder) {
         this.server = requireText(builder.server, "server");
@@ -40,9 +42,13 @@ public final class Kubeconfig {
         this.clusterName = requireText(builder.clusterName, "clusterName");
         this.userName = requireText(builder.userName, "userName");
         this.contextName = requireText(builder.contextName, "contextName");
-        if ((builder.clientCertificate == null) == (builder.token == null)) {
-            throw new IllegalStateException("exactly one of clientCertificate and token is required");
+        int credentials = (builder.clientCertificate == null ? 0 : 1) + (builder.token == null ? 0 : 1)
+                + (builder.clientCertificateFile == null ? 0 : 1);
+        if (credentials != 1) {
+            throw new IllegalStateException("exactly one of clientCertificate, clientCertificateFiles and token is required");
         }
+        this.clientCertificateFile = builder.clientCertificateFile;
+        this.clientKeyFile = builder.clientKeyFile;
         this.clientCertificate = builder.clientCertificate;
         this.token = builder.token == null ? null : requireText(builder.token, "token");
     }
@@ -70,6 +76,9 @@ public final class Kubeconfig {
                     .append(quote(base64(clientCertificate.certificatePem()))).append('\n')
                     .append("    client-key-data: ")
                     .append(quote(base64(Pem.kubeconfigPrivateKey(clientCertificate.privateKey())))).append('\n');
+        } else if (clientCertificateFile != null) {
+            yaml.append("    client-certificate: ").append(quote(clientCertificateFile)).append('\n')
+                    .append("    client-key: ").append(quote(clientKeyFile)).append('\n');
         } else {
             yaml.append("    token: ").append(quote(token)).append('\n');
         }
@@ -150,6 +159,8 @@ public final class Kubeconfig {
         private String contextName;
         private IssuedCertificate clientCertificate;
         private String token;
+        private String clientCertificateFile;
+        private String clientKeyFile;
 
         private Builder() {
         }
@@ -213,6 +224,17 @@ public final class Kubeconfig {
         /** Authenticate with a client certificate; excludes {@link #token}. */
         public Builder clientCertificate(IssuedCertificate certificate) {
             this.clientCertificate = Objects.requireNonNull(certificate, "certificate");
+            return this;
+        }
+
+        /**
+         * Authenticate with a client certificate and key read from files each time a client loads the
+         * kubeconfig, as the kubelet's kubeconfig does: a renewed certificate replaces the files, not the
+         * kubeconfig. Excludes the other credentials.
+         */
+        public Builder clientCertificateFiles(String certificateFile, String keyFile) {
+            this.clientCertificateFile = requireText(certificateFile, "certificateFile");
+            this.clientKeyFile = requireText(keyFile, "keyFile");
             return this;
         }
 

@@ -67,7 +67,7 @@ final class Pem {
         }
     }
 
-    private static String encode(String type, byte[] der) {
+    static String encode(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
                 + BODY.encodeToString(der)
                 + "\n-----END " + type + "-----\n";

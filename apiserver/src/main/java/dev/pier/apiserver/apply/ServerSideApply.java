@@ -54,7 +54,7 @@ public final class ServerSideApply {
         ObjectNode config = decode(body);
         checkConfig(type, config, namespace, name);
         validation.accept(config);
-        WriteOptions writeOptions = new WriteOptions(options.dryRun(), fieldManager, options.fieldValidation());
+        WriteOptions writeOptions = new WriteOptions(options.dryRun(), fieldManager, options.fieldValidation(), options.user());
         try {
             for (int attempt = 0; ; attempt++) {
                 ObjectNode live = find(store, namespace, name);

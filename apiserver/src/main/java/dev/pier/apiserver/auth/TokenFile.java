@@ -35,7 +35,7 @@ public final class TokenFile {
                 throw new IOException(file + " line " + lineNo + ": expected token,user[,uid[,\"groups\"]]");
             }
             List<String> groups = cols.size() > 3 && !cols.get(3).isBlank() ? List.of(cols.get(3).split(",")) : List.of();
-            tokens.add(cols.get(0), new UserInfo(cols.get(1), groups));
+            tokens.add(cols.get(0), new UserInfo(cols.get(1), cols.size() > 2 ? cols.get(2) : "", groups, java.util.Map.of()));
         }
         return tokens;
     }

@@ -1,7 +1,13 @@
 package dev.pier.apiserver.cell;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.apiserver.auth.Authenticator;
+import dev.pier.apiserver.auth.BootstrapToken;
+import dev.pier.apiserver.auth.BootstrapTokenAuthenticator;
+import dev.pier.apiserver.registry.Keys;
+import dev.pier.apiserver.registry.ResourceType;
+import dev.pier.apiserver.registry.StoredObjects;
 import dev.pier.apiserver.auth.TokenFile;
 import dev.pier.apiserver.crd.CustomResources;
 import dev.pier.apiserver.meta.Json;
@@ -72,11 +78,18 @@ public final class Cells implements AutoCloseable {
         return cells.computeIfAbsent(name, n -> {
             long started = System.nanoTime();
             CertificateAuthority ca = loadOrCreateCa(n);
-            Cell cell = new Cell(n, kv, builtin, ca, new Authenticator(ca, tokens(n)), clock);
+            Cell cell = new Cell(n, kv, builtin, ca, new Authenticator(ca, tokens(n), bootstrapTokens(n)), clock);
             cell.start();
             LOG.info("Cell {} open in {} ms", n, (System.nanoTime() - started) / 1_000_000);
             return cell;
         });
+    }
+
+    /** The cell's bootstrap tokens, read from its kube-system Secrets at each use (one key read). */
+    private BootstrapTokenAuthenticator bootstrapTokens(String cell) {
+        ResourceType secrets = builtin.registry().find("", "v1", "secrets").orElseThrow();
+        return new BootstrapTokenAuthenticator(name -> kv.get(Keys.objectKey(cell, secrets, BootstrapToken.NAMESPACE, name))
+                .<JsonNode>map(StoredObjects::decode), clock);
     }
 
     private static String caKey(String cell) {

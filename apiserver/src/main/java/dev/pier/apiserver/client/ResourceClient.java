@@ -9,6 +9,7 @@ import dev.pier.apiserver.patch.PatchType;
 import dev.pier.apiserver.patch.Patcher;
 import dev.pier.apiserver.registry.DeleteOptions;
 import dev.pier.apiserver.registry.PodBinding;
+import dev.pier.apiserver.resources.certificates.CsrApproval;
 import dev.pier.apiserver.registry.ResourceStore;
 import dev.pier.apiserver.registry.ResourceType;
 import dev.pier.apiserver.registry.WriteOptions;
@@ -91,6 +92,12 @@ public final class ResourceClient {
         ObjectNode deleted = store.delete(namespace, name, deleteOptions);
         WriteTracker.wroteSomething();
         return deleted;
+    }
+
+    /** {@code certificatesigningrequests/approval}: adds the Approved or Denied condition of the given object. */
+    public ObjectNode updateApproval(ObjectNode csr) {
+        if (!type.resource().equals("certificatesigningrequests")) throw new IllegalStateException("only CSRs have approvals");
+        return WriteTracker.wrote(CsrApproval.update(store, csr.path("metadata").path("name").asText(), csr.deepCopy(), options, cell.clock()));
     }
 
     /** {@code pods/binding}: assigns a pod to a node. */

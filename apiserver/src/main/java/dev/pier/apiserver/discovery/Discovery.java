@@ -110,6 +110,9 @@ public final class Discovery {
             subs.add(new Subresource("binding", null, null, "Binding", List.of("create")));
             subs.add(new Subresource("eviction", "policy", "v1", "Eviction", List.of("create")));
         }
+        if (t.group().equals("certificates.k8s.io") && t.resource().equals("certificatesigningrequests")) {
+            subs.add(new Subresource("approval", null, null, t.kind(), READ_WRITE));
+        }
         return subs;
     }
 

@@ -75,6 +75,16 @@ public final class ApiException extends RuntimeException {
         return new ApiException(403, "Forbidden", message, null);
     }
 
+    /**
+     * An authorization refusal on a resource, worded as Kubernetes' RBAC refusals:
+     * {@code pods is forbidden: User "u" cannot list resource "pods" in API group "" in the namespace "default"}.
+     */
+    public static ApiException forbidden(String group, String resource, String name, String why) {
+        String subject = qualified(group, resource) + (name == null || name.isEmpty() ? "" : " \"" + name + "\"");
+        return new ApiException(403, "Forbidden", subject + " is forbidden: " + why,
+                details(group, resource, name == null || name.isEmpty() ? null : name));
+    }
+
     public static ApiException notFound(String group, String resource, String name) {
         return new ApiException(404, "NotFound",
                 qualified(group, resource) + " \"" + name + "\" not found", details(group, resource, name));

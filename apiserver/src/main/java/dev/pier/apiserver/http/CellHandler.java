@@ -37,6 +37,13 @@ public final class CellHandler {
             return;
         }
         if (call.user() == null) throw ApiException.unauthorized();
+        RequestInfo resource = RequestInfo.parse(path);
+        if (resource == null) {
+            Authorization.checkPath(call.user(), call.method(), path);
+        } else {
+            Authorization.checkResource(call.user(), call.method(), resource,
+                    resource.legacyWatch() || ResourceHandler.isTrue(call.query("watch")));
+        }
         if (!call.method().equals("GET") && (path.equals("/api") || path.equals("/apis") || path.startsWith("/openapi"))) {
             throw ApiException.methodNotAllowed(call.method(), path);
         }
@@ -58,9 +65,8 @@ public final class CellHandler {
                     if (doc == null) throw ApiException.pathNotFound(path);
                     call.respond(200, Responses.JSON, doc);
                 } else if (!resourceDiscovery(call, cell, path)) {
-                    RequestInfo info = RequestInfo.parse(path);
-                    if (info == null) throw ApiException.pathNotFound(path);
-                    ResourceHandler.handle(call, cell, info);
+                    if (resource == null) throw ApiException.pathNotFound(path);
+                    ResourceHandler.handle(call, cell, resource);
                 }
             }
         }

@@ -17,6 +17,7 @@ import dev.pier.apiserver.registry.PodEviction;
 import dev.pier.apiserver.registry.ResourceStore;
 import dev.pier.apiserver.registry.ResourceType;
 import dev.pier.apiserver.registry.WriteOptions;
+import dev.pier.apiserver.resources.certificates.CsrApproval;
 import dev.pier.apiserver.patch.PatchSchemas;
 import dev.pier.apiserver.patch.PatchType;
 import dev.pier.apiserver.patch.Patcher;
@@ -40,6 +41,8 @@ final class ResourceHandler {
             case "status" -> type.hasStatus();
             case "scale" -> type.strategy().scale() != null && !info.name().isEmpty();
             case "binding", "eviction" -> type.group().isEmpty() && type.resource().equals("pods") && !info.name().isEmpty();
+            case "approval" -> type.group().equals("certificates.k8s.io") && type.resource().equals("certificatesigningrequests")
+                    && !info.name().isEmpty();
             default -> false;
         };
         if (!served) throw ApiException.pathNotFound(call.path());
@@ -64,6 +67,17 @@ final class ResourceHandler {
             ResourceType budgets = cell.registry().find("policy", "v1", "poddisruptionbudgets").orElseThrow();
             PodEviction.evict(store, cell.store(budgets), ns, name, eviction, cell.clock());
             Responses.json(call, 201, Responses.success(201));
+            return;
+        }
+        if (info.subresource().equals("approval")) {
+            switch (call.method()) {
+                case "GET" -> respondObject(call, type, store.get(ns, name), 200);
+                case "PUT" -> {
+                    ObjectNode body = BodyDecoder.decodeObject(call.header("Content-Type"), call.body());
+                    respondObject(call, type, CsrApproval.update(store, name, body, writeOptions(call), cell.clock()), 200);
+                }
+                default -> throw ApiException.methodNotAllowed(call.method(), "certificatesigningrequests/approval");
+            }
             return;
         }
         boolean status = info.subresource().equals("status");
@@ -197,7 +211,7 @@ final class ResourceHandler {
         String manager = orEmpty(call.query("fieldManager"));
         if (manager.length() > 128) throw ApiException.badRequest("fieldManager: Too long: may not be longer than 128");
         if (manager.isEmpty()) manager = FieldManager.managerFromUserAgent(call.header("User-Agent"));
-        return new WriteOptions(!dryRun.isEmpty(), manager, validation);
+        return new WriteOptions(!dryRun.isEmpty(), manager, validation, call.user());
     }
 
     private static DeleteOptions deleteOptions(ApiCall call) {

@@ -77,6 +77,7 @@ public final class ResourceStore {
         else meta.remove("generation");
         if (type.strategy().resetsStatusOnCreate()) object.remove("status");
         type.strategy().prepareForCreate(object);
+        if (type.strategy() instanceof RecordsRequestor r) r.recordRequestor(object, options.user());
         ObjectMetaRules.dropEmpty(meta);
         FieldManager.recordCreate(type, object, options, clock);
 

@@ -10,6 +10,7 @@ import dev.pier.apiserver.resources.apps.ReplicaSetStrategy;
 import dev.pier.apiserver.resources.apps.StatefulSetStrategy;
 import dev.pier.apiserver.resources.batch.CronJobStrategy;
 import dev.pier.apiserver.resources.batch.JobStrategy;
+import dev.pier.apiserver.resources.certificates.CertificateSigningRequestStrategy;
 import dev.pier.apiserver.resources.coordination.LeaseStrategy;
 import dev.pier.apiserver.resources.core.ConfigMapStrategy;
 import dev.pier.apiserver.resources.core.ReplicationControllerStrategy;
@@ -69,6 +70,8 @@ public final class BuiltinResources {
         t.add(ns("batch", "v1", "jobs", "Job", List.of(), ALL, new JobStrategy()));
         t.add(ns("batch", "v1", "cronjobs", "CronJob", List.of("cj"), ALL, new CronJobStrategy()));
         // others
+        t.add(cluster("certificates.k8s.io", "v1", "certificatesigningrequests", "CertificateSigningRequest", List.of("csr"), List.of(),
+                CertificateSigningRequestStrategy.INSTANCE));
         t.add(ns("coordination.k8s.io", "v1", "leases", "Lease", List.of(), List.of(), LeaseStrategy.LEASES));
         t.add(ns("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", List.of(), List.of(), new EndpointSliceStrategy()));
         t.add(cluster("storage.k8s.io", "v1", "storageclasses", "StorageClass", List.of("sc"), List.of(), new StorageClassStrategy()));

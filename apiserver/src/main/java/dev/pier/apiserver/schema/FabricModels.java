@@ -35,30 +35,32 @@ final class FabricModels {
     static final String MODEL = "io.fabric8.kubernetes.api.model";
 
     /** fabric8 package of each served group-version. */
-    private static final Map<String, String> PACKAGE_OF_GROUP_VERSION = Map.of(
-            "v1", MODEL,
-            "apps/v1", MODEL + ".apps",
-            "batch/v1", MODEL + ".batch.v1",
-            "coordination.k8s.io/v1", MODEL + ".coordination.v1",
-            "discovery.k8s.io/v1", MODEL + ".discovery.v1",
-            "storage.k8s.io/v1", MODEL + ".storage",
-            "events.k8s.io/v1", MODEL + ".events.v1",
-            "policy/v1", MODEL + ".policy.v1",
-            "rbac.authorization.k8s.io/v1", MODEL + ".rbac",
-            "networking.k8s.io/v1", MODEL + ".networking.v1");
+    private static final Map<String, String> PACKAGE_OF_GROUP_VERSION = Map.ofEntries(
+            Map.entry("v1", MODEL),
+            Map.entry("apps/v1", MODEL + ".apps"),
+            Map.entry("batch/v1", MODEL + ".batch.v1"),
+            Map.entry("certificates.k8s.io/v1", MODEL + ".certificates.v1"),
+            Map.entry("coordination.k8s.io/v1", MODEL + ".coordination.v1"),
+            Map.entry("discovery.k8s.io/v1", MODEL + ".discovery.v1"),
+            Map.entry("storage.k8s.io/v1", MODEL + ".storage"),
+            Map.entry("events.k8s.io/v1", MODEL + ".events.v1"),
+            Map.entry("policy/v1", MODEL + ".policy.v1"),
+            Map.entry("rbac.authorization.k8s.io/v1", MODEL + ".rbac"),
+            Map.entry("networking.k8s.io/v1", MODEL + ".networking.v1"));
 
     /** Kubernetes schema-name prefix of each fabric8 package. */
-    private static final Map<String, String> SCHEMA_PREFIX_OF_PACKAGE = Map.of(
-            MODEL, KnownExtensions.CORE,
-            MODEL + ".apps", KnownExtensions.APPS,
-            MODEL + ".batch.v1", KnownExtensions.BATCH,
-            MODEL + ".coordination.v1", "io.k8s.api.coordination.v1.",
-            MODEL + ".discovery.v1", KnownExtensions.DISCOVERY,
-            MODEL + ".storage", KnownExtensions.STORAGE,
-            MODEL + ".events.v1", "io.k8s.api.events.v1.",
-            MODEL + ".policy.v1", KnownExtensions.POLICY,
-            MODEL + ".rbac", KnownExtensions.RBAC,
-            MODEL + ".networking.v1", "io.k8s.api.networking.v1.");
+    private static final Map<String, String> SCHEMA_PREFIX_OF_PACKAGE = Map.ofEntries(
+            Map.entry(MODEL, KnownExtensions.CORE),
+            Map.entry(MODEL + ".apps", KnownExtensions.APPS),
+            Map.entry(MODEL + ".batch.v1", KnownExtensions.BATCH),
+            Map.entry(MODEL + ".certificates.v1", KnownExtensions.CERTIFICATES),
+            Map.entry(MODEL + ".coordination.v1", "io.k8s.api.coordination.v1."),
+            Map.entry(MODEL + ".discovery.v1", KnownExtensions.DISCOVERY),
+            Map.entry(MODEL + ".storage", KnownExtensions.STORAGE),
+            Map.entry(MODEL + ".events.v1", "io.k8s.api.events.v1."),
+            Map.entry(MODEL + ".policy.v1", KnownExtensions.POLICY),
+            Map.entry(MODEL + ".rbac", KnownExtensions.RBAC),
+            Map.entry(MODEL + ".networking.v1", "io.k8s.api.networking.v1."));
 
     /** Types fabric8 keeps beside core/v1 that Kubernetes defines in apimachinery's meta/v1. */
     private static final Set<String> META_TYPES = Set.of("ObjectMeta", "ListMeta", "ManagedFieldsEntry", "FieldsV1",

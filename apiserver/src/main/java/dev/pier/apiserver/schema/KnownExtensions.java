@@ -20,6 +20,7 @@ final class KnownExtensions {
     static final String STORAGE = "io.k8s.api.storage.v1.";
     static final String POLICY = "io.k8s.api.policy.v1.";
     static final String RBAC = "io.k8s.api.rbac.v1.";
+    static final String CERTIFICATES = "io.k8s.api.certificates.v1.";
 
     /** List extensions of one property. */
     record ListRule(String patchStrategy, String patchMergeKey, String listType, List<String> mapKeys) {
@@ -146,6 +147,12 @@ final class KnownExtensions {
         atomic(RBAC + "ClusterRoleBinding", "subjects");
         atomic(RBAC + "PolicyRule", "verbs", "apiGroups", "resources", "resourceNames", "nonResourceURLs");
         atomic(RBAC + "AggregationRule", "clusterRoleSelectors");
+        // certificates.k8s.io/v1
+        mergeMap(CERTIFICATES + "CertificateSigningRequestStatus", "conditions", null, null, "type");
+        atomic(CERTIFICATES + "CertificateSigningRequestSpec", "usages", "groups");
+        req(CERTIFICATES + "CertificateSigningRequest", "spec");
+        req(CERTIFICATES + "CertificateSigningRequestSpec", "request", "signerName");
+        req(CERTIFICATES + "CertificateSigningRequestCondition", "type", "status");
 
         ATOMIC_STRUCTS = Set.of(META + "LabelSelector", CORE + "NodeSelector", CORE + "NodeSelectorTerm",
                 CORE + "ObjectReference", CORE + "LocalObjectReference", CORE + "TypedLocalObjectReference",

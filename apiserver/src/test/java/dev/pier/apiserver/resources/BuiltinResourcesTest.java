@@ -15,12 +15,13 @@ class BuiltinResourcesTest {
 
     @Test
     void everyKindIsServed() {
-        assertThat(registry.all()).hasSize(31);
+        assertThat(registry.all()).hasSize(32);
         Map<String, String> shortNames = registry.all().stream().filter(t -> !t.shortNames().isEmpty())
                 .collect(Collectors.toMap(ResourceType::groupResource, t -> String.join(",", t.shortNames())));
         assertThat(shortNames).containsEntry("pods", "po").containsEntry("deployments.apps", "deploy")
                 .containsEntry("cronjobs.batch", "cj").containsEntry("storageclasses.storage.k8s.io", "sc")
-                .containsEntry("replicationcontrollers", "rc").containsEntry("ingresses.networking.k8s.io", "ing");
+                .containsEntry("replicationcontrollers", "rc").containsEntry("ingresses.networking.k8s.io", "ing")
+                .containsEntry("certificatesigningrequests.certificates.k8s.io", "csr");
         assertThat(registry.find("", "v1", "pods").orElseThrow().categories()).containsExactly("all");
     }
 
