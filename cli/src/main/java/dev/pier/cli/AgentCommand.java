@@ -1,10 +1,17 @@
 package dev.pier.cli;
 
+import dev.pier.agent.join.CertificateRenewer;
+import dev.pier.agent.join.JoinOptions;
+import dev.pier.agent.join.NodeBootstrap;
+import dev.pier.agent.join.NodeCredentials;
 import dev.pier.agent.kubelet.Agent;
 import dev.pier.agent.kubelet.AgentConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -15,13 +22,26 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code pier agent}: the node role. Its defaults come from the {@code PIER_MACHINE_*} variables
- * that a Pier machine provider gives the programs it runs, so on a Pier machine it needs only its
- * credentials; on any other host every flag can be given.
+ * that a Pier machine provider gives the programs it runs, so on a Pier machine it needs only how to
+ * join (server, CA, bootstrap token); on any other host every flag can be given. A node joins once:
+ * it trades the token for its certificates and keeps them in its data directory.
  */
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = "Run a node: Pier's kubelet, which registers the node and runs its pods through containerd.")
 final class AgentCommand implements Callable<Integer> {
-    @Option(names = "--kubeconfig", required = true, description = "The node's credentials for its cluster's API server.")
+    private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
+
+    @Option(names = "--server", description = "The cluster's API server URL, to join with a bootstrap token.")
+    URI server;
+
+    @Option(names = "--token", description = "A bootstrap token of the cluster (<id>.<secret>); default: $PIER_BOOTSTRAP_TOKEN, "
+            + "which keeps it off the process list. Only needed until the node has its certificate.")
+    String token;
+
+    @Option(names = "--ca-file", description = "The CA certificate the API server's certificate is checked against (with --server).")
+    Path caFile;
+
+    @Option(names = "--kubeconfig", description = "Credentials the node already has, instead of joining with --server and --token.")
     Path kubeconfig;
 
     @Option(names = "--node-name", description = "The Node's name (default: $PIER_MACHINE_NAME, else the host name).")
@@ -59,7 +79,23 @@ final class AgentCommand implements Callable<Integer> {
         Path dir = dataDir != null ? dataDir
                 : env.containsKey("PIER_MACHINE_DIR") ? Path.of(env.get("PIER_MACHINE_DIR")).resolve("agent") : Path.of("/var/lib/pier-agent");
         String cgroup = first(podCgroupParent, env.get("PIER_MACHINE_POD_CGROUP_PARENT"), "/kubepods");
-        if (!Files.isReadable(kubeconfig)) {
+        Path credentials = kubeconfig;
+        CertificateRenewer renewer = null;
+        if (server != null) {
+            if (caFile == null) throw new IllegalArgumentException("--server needs --ca-file: the CA that signed the API server's certificate");
+            String bootstrap = token != null ? token : env.getOrDefault("PIER_BOOTSTRAP_TOKEN", "");
+            var join = JoinOptions.of(server, caFile, bootstrap, name, List.of(ip), dir);
+            NodeCredentials node = NodeBootstrap.join(join);
+            credentials = node.kubeconfig();
+            // The API client and the agent's server load their certificates when they start: on renewal the
+            // agent exits and its supervisor starts it again with the new ones (its pods keep running).
+            renewer = CertificateRenewer.start(join, node, (renewed, files) -> {
+                LOG.info("the node's {} certificate was renewed: restarting the agent to use it", renewed);
+                System.exit(0);
+            });
+        } else if (kubeconfig == null) {
+            throw new IllegalArgumentException("give --server, --ca-file and a bootstrap token to join, or --kubeconfig with the node's credentials");
+        } else if (!Files.isReadable(kubeconfig)) {
             throw new IllegalArgumentException("--kubeconfig " + kubeconfig + " cannot be read: give the node's kubeconfig");
         }
         Map<String, String> labels = new LinkedHashMap<>();
@@ -68,10 +104,12 @@ final class AgentCommand implements Callable<Integer> {
             if (eq <= 0) throw new IllegalArgumentException("--node-labels takes key=value pairs, got \"" + kv + "\"");
             labels.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
-        var config = new AgentConfig(name, ip, cidr, socket, dir, kubeconfig, cgroup, labels, maxPods, AgentConfig.DEFAULT_RESYNC);
+        var config = new AgentConfig(name, ip, cidr, socket, dir, credentials, cgroup, labels, maxPods, AgentConfig.DEFAULT_RESYNC);
         Agent agent = Agent.start(config);
         CountDownLatch stop = new CountDownLatch(1);
+        CertificateRenewer renewing = renewer;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (renewing != null) renewing.close();
             agent.close();
             stop.countDown();
         }, "agent-shutdown"));

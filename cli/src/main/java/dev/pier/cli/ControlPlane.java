@@ -160,22 +160,15 @@ final class ControlPlane implements AutoCloseable {
 
     /** Writes a kubeconfig with an admin client certificate (group system:masters) for a cell, readable by the owner only. */
     Path writeKubeconfig(Cell cell, String contextSuffix, Path file) throws IOException {
-        String name = cell.name().equals(Cells.MANAGEMENT) ? "pier" : cell.name();
-        return writeKubeconfig(cell, "admin", List.of("system:masters"), url(cell), name + "-admin", name + contextSuffix, file);
-    }
-
-    /** Writes a kubeconfig for {@code user} (a client certificate of the cell's CA) reaching the cell at {@code serverUrl}. */
-    Path writeKubeconfig(Cell cell, String user, List<String> groups, String serverUrl, String userName, String contextName, Path file)
-            throws IOException {
-        IssuedCertificate cert = cell.certificateAuthority().issueClient(user, groups, ADMIN_CERT_VALIDITY);
+        IssuedCertificate admin = cell.certificateAuthority().issueClient("admin", List.of("system:masters"), ADMIN_CERT_VALIDITY);
         String name = cell.name().equals(Cells.MANAGEMENT) ? "pier" : cell.name();
         String yaml = Kubeconfig.builder()
-                .server(serverUrl)
+                .server(url(cell))
                 .certificateAuthority(cells.management().certificateAuthority().certificate())
                 .clusterName(name)
-                .userName(userName)
-                .contextName(contextName)
-                .clientCertificate(cert)
+                .userName(name + "-admin")
+                .contextName(name + contextSuffix)
+                .clientCertificate(admin)
                 .build()
                 .toYaml();
         Files.createDirectories(file.toAbsolutePath().getParent());

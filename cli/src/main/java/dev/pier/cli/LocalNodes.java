@@ -2,6 +2,7 @@ package dev.pier.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.apiserver.cell.BootstrapTokens;
 import dev.pier.apiserver.cell.Cell;
 import dev.pier.apiserver.client.LocalClient;
 import dev.pier.cloud.images.LocalRegistry;
@@ -16,24 +17,27 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The nodes of {@code pier up}: the installation's image registry seeded with Pier's images, the
- * local machine provider, and one machine per node running {@code pier agent} with a node
- * credential of the cluster. Closing stops the machines and keeps their data, so the next
+ * local machine provider, and one machine per node running {@code pier agent}, which joins the
+ * cluster with a bootstrap token made for it. Closing stops the machines and keeps their data, so the next
  * {@code pier up} on the same data directory brings the same nodes back.
  */
 final class LocalNodes implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalNodes.class);
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
-    private static final Duration NODE_CREDENTIAL_VALIDITY = Duration.ofDays(365);
+    /** Long enough for a machine to start and its agent to join. */
+    private static final Duration TOKEN_TTL = Duration.ofMinutes(15);
 
     private final Path dataDir;
     private final LocalRegistry registry;
@@ -72,12 +76,16 @@ final class LocalNodes implements AutoCloseable {
     /** Creates (or brings back) {@code count} machines running agents of {@code cell}, and waits until their Nodes are Ready. */
     void start(ControlPlane cp, Cell cell, int count, PrintStream out) throws IOException {
         String serverUrl = "https://" + gateway() + ":" + cp.port() + (cell.name().equals("_management") ? "" : "/clusters/" + cell.name());
+        Path caFile = dataDir.resolve("nodes").resolve("ca.crt");
+        Files.createDirectories(caFile.getParent());
+        Files.writeString(caFile, cp.cells().management().certificateAuthority().certificatePem());
         List<CompletableFuture<Machine>> machines = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             String name = cell.name() + "-node-" + i;
-            Path kubeconfig = dataDir.resolve("nodes").resolve(name).resolve("kubeconfig");
-            cp.writeKubeconfig(cell, "system:node:" + name, List.of("system:nodes"), serverUrl, "system:node:" + name, name, kubeconfig);
-            MachineSpec spec = new MachineSpec(name, List.of(new MachineProcess("agent", agentCommand(kubeconfig), java.util.Map.of())));
+            // a node that joined before keeps its certificate and ignores the token
+            String token = BootstrapTokens.create(cell, TOKEN_TTL, "node " + name + " of pier up", List.of());
+            MachineSpec spec = new MachineSpec(name, List.of(new MachineProcess("agent", agentCommand(serverUrl, caFile),
+                    Map.of("PIER_BOOTSTRAP_TOKEN", token))));
             machines.add(CompletableFuture.supplyAsync(() -> provider.create(spec), r -> Thread.ofVirtual().start(r)));
         }
         List<String> names = new ArrayList<>();
@@ -124,7 +132,7 @@ final class LocalNodes implements AutoCloseable {
     }
 
     /** The same binary, as the node role, on the same JVM; small heap, as a node agent should be. */
-    static List<String> agentCommand(Path kubeconfig) {
+    static List<String> agentCommand(String serverUrl, Path caFile) {
         String java = ProcessHandle.current().info().command().orElse("java");
         String jar;
         try {
@@ -133,7 +141,7 @@ final class LocalNodes implements AutoCloseable {
             throw new IllegalStateException("cannot find the pier jar", e);
         }
         return List.of(java, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
-                "-jar", jar, "agent", "--kubeconfig", kubeconfig.toAbsolutePath().toString());
+                "-jar", jar, "agent", "--server", serverUrl, "--ca-file", caFile.toAbsolutePath().toString());
     }
 
     @Override
