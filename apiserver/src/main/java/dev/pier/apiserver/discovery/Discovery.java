@@ -109,6 +109,11 @@ public final class Discovery {
             // kubectl drain looks for pods/eviction here to learn it may evict (and with which version)
             subs.add(new Subresource("binding", null, null, "Binding", List.of("create")));
             subs.add(new Subresource("eviction", "policy", "v1", "Eviction", List.of("create")));
+            // the streaming subresources, with Kubernetes' kinds and verbs (served by the node agent through PodStreams)
+            subs.add(new Subresource("attach", null, null, "PodAttachOptions", List.of("create", "get")));
+            subs.add(new Subresource("exec", null, null, "PodExecOptions", List.of("create", "get")));
+            subs.add(new Subresource("log", null, null, "Pod", List.of("get")));
+            subs.add(new Subresource("portforward", null, null, "PodPortForwardOptions", List.of("create", "get")));
         }
         if (t.group().equals("certificates.k8s.io") && t.resource().equals("certificatesigningrequests")) {
             subs.add(new Subresource("approval", null, null, t.kind(), READ_WRITE));

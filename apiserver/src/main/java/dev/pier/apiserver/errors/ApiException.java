@@ -171,6 +171,25 @@ public final class ApiException extends RuntimeException {
         return new ApiException(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.", d);
     }
 
+    /**
+     * An error a node agent answered (logs, exec, ...), passed on with the reason of its code and the agent's own message,
+     * as kube-apiserver's generic response checker does with the kubelet's answers.
+     */
+    public static ApiException fromNode(int code, String message) {
+        String reason = switch (code) {
+            case 400 -> "BadRequest";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "NotFound";
+            case 409 -> "Conflict";
+            case 429 -> "TooManyRequests";
+            case 503 -> "ServiceUnavailable";
+            case 504 -> "Timeout";
+            default -> "InternalError";
+        };
+        return new ApiException(code, reason, message, null);
+    }
+
     public static ApiException internal(String message) {
         return new ApiException(500, "InternalError", "Internal error occurred: " + message, null);
     }

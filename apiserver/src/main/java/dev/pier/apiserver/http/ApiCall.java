@@ -44,4 +44,11 @@ public interface ApiCall {
 
     /** True once the client has gone away. */
     boolean clientGone();
+
+    /**
+     * Relays this request to a node agent and its answer back (pods/log, exec, attach, portforward): a GET's body is
+     * streamed through; a WebSocket upgrade is accepted and relayed message by message until either side closes.
+     * Returns when the relay has ended. Transports that cannot relay throw {@link UnsupportedOperationException}.
+     */
+    void proxyToNode(NodeRequest request);
 }

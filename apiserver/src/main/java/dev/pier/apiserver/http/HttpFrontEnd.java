@@ -63,18 +63,22 @@ public final class HttpFrontEnd {
                 .setClientAuth(ClientAuth.REQUEST)
                 .setTrustOptions(TrustOptions.wrap(AcceptAnyClient.INSTANCE))
                 .setMaxFormAttributeSize(8192)
+                .setWebSocketSubProtocols(NodeProxy.WEBSOCKET_PROTOCOLS)
+                .setMaxWebSocketFrameSize(NodeProxy.MAX_MESSAGE)
+                .setMaxWebSocketMessageSize(NodeProxy.MAX_MESSAGE)
                 .setIdleTimeout(0);
         HttpServer server = vertx.createHttpServer(options);
-        server.requestHandler(req -> accept(req, cells, metrics));
+        NodeProxy nodes = new NodeProxy(vertx);
+        server.requestHandler(req -> accept(req, cells, metrics, nodes));
         return server.listen().toCompletionStage().toCompletableFuture().join();
     }
 
-    private static void accept(HttpServerRequest req, Cells cells, Metrics metrics) {
+    private static void accept(HttpServerRequest req, Cells cells, Metrics metrics, NodeProxy nodes) {
         if ("websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
-            // A watch over WebSocket (fabric8's default): no body; leave the request unread so it can be upgraded.
+            // A watch over WebSocket (fabric8's default) or a pod stream: no body; leave the request unread so it can be upgraded.
             // Paused, or Vert.x reads its (empty) end before the request thread upgrades it, and the upgrade fails.
             req.pause();
-            REQUEST_THREADS.newThread(() -> serve(req, cells, metrics, new byte[0])).start();
+            REQUEST_THREADS.newThread(() -> serve(req, cells, metrics, nodes, new byte[0])).start();
             return;
         }
         String contentLength = req.getHeader("Content-Length");
@@ -95,12 +99,12 @@ public final class HttpFrontEnd {
         });
         req.endHandler(v -> {
             if (tooLarge[0]) return;
-            REQUEST_THREADS.newThread(() -> serve(req, cells, metrics, body.getBytes())).start();
+            REQUEST_THREADS.newThread(() -> serve(req, cells, metrics, nodes, body.getBytes())).start();
         });
         req.exceptionHandler(e -> { });
     }
 
-    private static void serve(HttpServerRequest req, Cells cells, Metrics metrics, byte[] body) {
+    private static void serve(HttpServerRequest req, Cells cells, Metrics metrics, NodeProxy nodes, byte[] body) {
         String rawPath = req.path();
         MeteredCall call = null;
         try {
@@ -108,7 +112,7 @@ public final class HttpFrontEnd {
             List<X509Certificate> certificates = peerCertificates(req);
             String authorization = req.getHeader("Authorization");
             UserInfo user = routed.cell.authenticator().authenticate(certificates, authorization).orElse(null);
-            call = metered(new VertxCall(req, routed.path, body, user), routed.cell, metrics);
+            call = metered(new VertxCall(req, routed.path, body, user, nodes), routed.cell, metrics);
             if (user == null && !CellHandler.anonymousAllowed(routed.path)) {
                 if (LOG.isDebugEnabled()) {
                     LOG.debug("Unauthorized: {} {} on cell {}: {}", req.method(), rawPath, routed.cell.name(),
@@ -120,12 +124,12 @@ public final class HttpFrontEnd {
             else CellHandler.handle(call, routed.cell);
         } catch (ApiException e) {
             if (e.code() >= 500) LOG.error("{} {} failed: {} {}", req.method(), rawPath, e.code(), e.getMessage(), e.getCause());
-            if (call == null) call = unrouted(req, rawPath, body, metrics);
+            if (call == null) call = unrouted(req, rawPath, body, metrics, nodes);
             Responses.error(call, e);
         } catch (RuntimeException | Error e) {
             // A bug or an unexpected failure: log it here with its stack trace, answer a Status without one.
             LOG.error("{} {} failed", req.method(), rawPath, e);
-            if (call == null) call = unrouted(req, rawPath, body, metrics);
+            if (call == null) call = unrouted(req, rawPath, body, metrics, nodes);
             Responses.error(call, ApiException.internal(e.getClass().getSimpleName()));
         } finally {
             if (call != null) call.finish();
@@ -147,8 +151,8 @@ public final class HttpFrontEnd {
     }
 
     /** A request that reached no cell (an unknown cluster): counted without a cell. */
-    private static MeteredCall unrouted(HttpServerRequest req, String rawPath, byte[] body, Metrics metrics) {
-        return new MeteredCall(new VertxCall(req, rawPath, body, null), metrics.api(), MetricLabels.unrouted(req.method().name()), null);
+    private static MeteredCall unrouted(HttpServerRequest req, String rawPath, byte[] body, Metrics metrics, NodeProxy nodes) {
+        return new MeteredCall(new VertxCall(req, rawPath, body, null, nodes), metrics.api(), MetricLabels.unrouted(req.method().name()), null);
     }
 
     private record Routed(Cell cell, String path) {

@@ -60,6 +60,13 @@ final class MeteredCall implements ApiCall {
     }
 
     @Override
+    public void proxyToNode(NodeRequest request) {
+        call.proxyToNode(request);
+        // a relay that failed before answering threw an ApiException, counted when it is answered
+        if (code == 0) code = "websocket".equalsIgnoreCase(call.header("Upgrade")) ? 101 : 200;
+    }
+
+    @Override
     public void endStream() {
         call.endStream();
         if (watching) endWatch();

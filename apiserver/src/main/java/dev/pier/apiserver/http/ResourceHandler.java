@@ -40,7 +40,8 @@ final class ResourceHandler {
             case "" -> true;
             case "status" -> type.hasStatus();
             case "scale" -> type.strategy().scale() != null && !info.name().isEmpty();
-            case "binding", "eviction" -> type.group().isEmpty() && type.resource().equals("pods") && !info.name().isEmpty();
+            case "binding", "eviction", "log", "exec", "attach", "portforward" ->
+                    type.group().isEmpty() && type.resource().equals("pods") && !info.name().isEmpty();
             case "approval" -> type.group().equals("certificates.k8s.io") && type.resource().equals("certificatesigningrequests")
                     && !info.name().isEmpty();
             default -> false;
@@ -52,6 +53,10 @@ final class ResourceHandler {
         String name = info.name();
         if (info.subresource().equals("scale")) {
             ScaleHandler.handle(call, type, store, ns, name);
+            return;
+        }
+        if (PodStreams.SUBRESOURCES.contains(info.subresource())) {
+            PodStreams.handle(call, cell, store, ns, name, info.subresource());
             return;
         }
         if (info.subresource().equals("binding")) {

@@ -15,12 +15,14 @@ final class VertxCall implements ApiCall {
     private final String path;
     private final byte[] body;
     private final UserInfo user;
+    private final NodeProxy nodes;
     private volatile boolean gone;
     /** Set when a streamed response (a watch) goes over a WebSocket instead of a chunked body. */
     private ServerWebSocket webSocket;
 
-    VertxCall(HttpServerRequest request, String path, byte[] body, UserInfo user) {
+    VertxCall(HttpServerRequest request, String path, byte[] body, UserInfo user, NodeProxy nodes) {
         this.request = request;
+        this.nodes = nodes;
         this.response = request.response();
         this.path = path;
         this.body = body;
@@ -108,6 +110,11 @@ final class VertxCall implements ApiCall {
         } else if (!gone && !response.ended()) {
             response.end();
         }
+    }
+
+    @Override
+    public void proxyToNode(NodeRequest target) {
+        nodes.relay(request, target);
     }
 
     @Override

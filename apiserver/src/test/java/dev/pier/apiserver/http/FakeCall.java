@@ -99,4 +99,9 @@ final class FakeCall implements ApiCall {
     public boolean clientGone() {
         return false;
     }
+
+    @Override
+    public void proxyToNode(NodeRequest request) {
+        throw new UnsupportedOperationException("no node relay in unit tests");
+    }
 }
