@@ -6,6 +6,7 @@ import dev.pier.agent.join.NodeBootstrap;
 import dev.pier.agent.join.NodeCredentials;
 import dev.pier.agent.kubelet.Agent;
 import dev.pier.agent.kubelet.AgentConfig;
+import dev.pier.agent.server.ServerTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -80,6 +82,7 @@ final class AgentCommand implements Callable<Integer> {
                 : env.containsKey("PIER_MACHINE_DIR") ? Path.of(env.get("PIER_MACHINE_DIR")).resolve("agent") : Path.of("/var/lib/pier-agent");
         String cgroup = first(podCgroupParent, env.get("PIER_MACHINE_POD_CGROUP_PARENT"), "/kubepods");
         Path credentials = kubeconfig;
+        Optional<ServerTls> serverTls = Optional.empty();
         CertificateRenewer renewer = null;
         if (server != null) {
             if (caFile == null) throw new IllegalArgumentException("--server needs --ca-file: the CA that signed the API server's certificate");
@@ -87,6 +90,7 @@ final class AgentCommand implements Callable<Integer> {
             var join = JoinOptions.of(server, caFile, bootstrap, name, List.of(ip), dir);
             NodeCredentials node = NodeBootstrap.join(join);
             credentials = node.kubeconfig();
+            serverTls = Optional.of(ServerTls.fromFiles(node.servingCertificate(), node.servingKey(), node.caCertificate()));
             // The API client and the agent's server load their certificates when they start: on renewal the
             // agent exits and its supervisor starts it again with the new ones (its pods keep running).
             renewer = CertificateRenewer.start(join, node, (renewed, files) -> {
@@ -105,7 +109,7 @@ final class AgentCommand implements Callable<Integer> {
             labels.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
         var config = new AgentConfig(name, ip, cidr, socket, dir, credentials, cgroup, labels, maxPods, AgentConfig.DEFAULT_RESYNC);
-        Agent agent = Agent.start(config);
+        Agent agent = Agent.start(config, serverTls);
         CountDownLatch stop = new CountDownLatch(1);
         CertificateRenewer renewing = renewer;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -109,7 +109,7 @@ class StreamingTest {
     // the node's serving certificate, as the join code will issue it: the cell's CA, the node address as SAN
     IssuedCertificate kubelet = cell.certificateAuthority().issueServing(NODE, List.of(NODE), List.of("127.0.0.1"), Duration.ofDays(1));
     agent = AgentServer.start(null, cri,
-        new ServerTls(kubelet.certificatePem(), kubelet.privateKeyPem(), cell.certificateAuthority().certificatePem()),
+        new ServerTls(kubelet.certificatePem(), kubelet.privateKeyPem(), management.certificatePem()),
         new InetSocketAddress("127.0.0.1", 0));
 
     kubectlWithInput("""

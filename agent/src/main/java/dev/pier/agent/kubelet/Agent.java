@@ -1,13 +1,17 @@
 package dev.pier.agent.kubelet;
 
 import dev.pier.agent.cri.CriClient;
+import dev.pier.agent.server.AgentServer;
+import dev.pier.agent.server.ServerTls;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +34,11 @@ public final class Agent implements AutoCloseable {
   private final AgentEvents events;
   private final Probes probes;
   private final PodManager pods;
+  private final AgentServer server;
 
   private Agent(KubernetesClient client, CriClient cri, ScheduledExecutorService timers, AgentEvents events, Probes probes,
-      PodManager pods) {
+      PodManager pods, AgentServer server) {
+    this.server = server;
     this.client = client;
     this.cri = cri;
     this.timers = timers;
@@ -41,8 +47,13 @@ public final class Agent implements AutoCloseable {
     this.pods = pods;
   }
 
-  /** Connects to the runtime and the API server, registers the node and starts running its pods. */
-  public static Agent start(AgentConfig config) throws IOException {
+  /**
+   * Connects to the runtime and the API server, registers the node and starts running its pods.
+   *
+   * @param serverTls the agent's server certificate and the CA of its callers: with it, the agent serves
+   *     logs, exec and port-forward to the API server on {@link AgentConfig#KUBELET_PORT} of the node IP
+   */
+  public static Agent start(AgentConfig config, Optional<ServerTls> serverTls) throws IOException {
     Clock clock = Clock.systemUTC();
     log.info("agent of node {} starting: address {}, pods {}, runtime {}, data {}", config.nodeName(), config.nodeIp(),
         config.podCidr(), config.runtimeSocket(), config.dataDir());
@@ -68,12 +79,18 @@ public final class Agent implements AutoCloseable {
         events, probes, facts, clock);
     PodManager pods = new PodManager(client, cri, config, syncer, queue, timers);
     pods.start();
+    AgentServer server = null;
+    if (serverTls.isPresent()) {
+      server = AgentServer.start(null, cri, serverTls.get(), new InetSocketAddress(config.nodeIp(), AgentConfig.KUBELET_PORT));
+    } else {
+      log.warn("no serving certificate: logs, exec and port-forward of this node's pods are not served");
+    }
 
     timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().start(() -> lease.renew(registration.uid())),
         NodeLease.RENEW_INTERVAL_SECONDS, NodeLease.RENEW_INTERVAL_SECONDS, TimeUnit.SECONDS);
     timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().start(() -> reportQuietly(registration)), 10, 10, TimeUnit.SECONDS);
     log.info("agent of node {} running", config.nodeName());
-    return new Agent(client, cri, timers, events, probes, pods);
+    return new Agent(client, cri, timers, events, probes, pods, server);
   }
 
   /** The API server may not answer yet (it starts with the node, or is away): keep trying. */
@@ -106,6 +123,7 @@ public final class Agent implements AutoCloseable {
   /** Stops the agent; the pods keep running in the runtime. */
   @Override
   public void close() {
+    if (server != null) server.close();
     pods.close();
     probes.close();
     events.close();

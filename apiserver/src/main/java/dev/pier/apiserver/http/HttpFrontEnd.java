@@ -68,7 +68,7 @@ public final class HttpFrontEnd {
                 .setMaxWebSocketMessageSize(NodeProxy.MAX_MESSAGE)
                 .setIdleTimeout(0);
         HttpServer server = vertx.createHttpServer(options);
-        NodeProxy nodes = new NodeProxy(vertx);
+        NodeProxy nodes = new NodeProxy(vertx, cells.management().certificateAuthority());
         server.requestHandler(req -> accept(req, cells, metrics, nodes));
         return server.listen().toCompletionStage().toCompletableFuture().join();
     }

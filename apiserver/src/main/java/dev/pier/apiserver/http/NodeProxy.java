@@ -3,6 +3,7 @@ package dev.pier.apiserver.http;
 import dev.pier.apiserver.cell.Cell;
 import dev.pier.apiserver.errors.ApiException;
 import dev.pier.apiserver.meta.Json;
+import dev.pier.pki.CertificateAuthority;
 import dev.pier.pki.IssuedCertificate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,9 +31,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Relays pod streams to node agents over mutually authenticated TLS, one HTTPS client per cell: it presents a
- * client certificate the cell's CA issued to {@value #KUBELET_CLIENT} (group {@code system:masters}), made when the
- * cell first needs it and kept in memory only, and trusts only that CA for the agent's serving certificate, whose
- * SANs must name the node address. Logs are streamed through; WebSockets are accepted here with the subprotocol
+ * client certificate the control plane's (management) CA issued to {@value #KUBELET_CLIENT} (group
+ * {@code system:masters}), made when the cell first needs it and kept in memory only; agents trust that CA, the one
+ * they checked the API server against when they joined, and no tenant can have it sign. The agent's serving
+ * certificate must come from the cell's CA (its node joined that cell) and name the node address. Logs are streamed through; WebSockets are accepted here with the subprotocol
  * the client offered and relayed message by message to the agent, which speaks them to the runtime (015).
  */
 final class NodeProxy implements AutoCloseable {
@@ -45,10 +47,12 @@ final class NodeProxy implements AutoCloseable {
     private static final Duration CLIENT_CERT_VALIDITY = Duration.ofDays(365);
 
     private final Vertx vertx;
+    private final CertificateAuthority controlPlaneCa;
     private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
 
-    NodeProxy(Vertx vertx) {
+    NodeProxy(Vertx vertx, CertificateAuthority controlPlaneCa) {
         this.vertx = vertx;
+        this.controlPlaneCa = controlPlaneCa;
     }
 
     /** Relays {@code request}; called on the request's own (virtual) thread, which it may block. */
@@ -62,7 +66,7 @@ final class NodeProxy implements AutoCloseable {
     }
 
     private HttpClient newClient(Cell cell) {
-        IssuedCertificate identity = cell.certificateAuthority().issueClient(KUBELET_CLIENT, List.of("system:masters"), CLIENT_CERT_VALIDITY);
+        IssuedCertificate identity = controlPlaneCa.issueClient(KUBELET_CLIENT, List.of("system:masters"), CLIENT_CERT_VALIDITY);
         HttpClientOptions options = new HttpClientOptions()
                 .setSsl(true)
                 .setVerifyHost(true)
