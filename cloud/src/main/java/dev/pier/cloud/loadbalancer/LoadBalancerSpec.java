@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 public record LoadBalancerSpec(String name, Optional<String> requestedIp, List<Port> ports, List<String> backends,
     List<Cidr> sourceRanges, LoadBalancerOptions options) {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,200}");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,250}");
 
   public LoadBalancerSpec {
     Objects.requireNonNull(name, "name");
