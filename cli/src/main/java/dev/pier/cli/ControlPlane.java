@@ -5,6 +5,11 @@ import dev.pier.apiserver.auth.TokenFile;
 import dev.pier.apiserver.cell.Cell;
 import dev.pier.apiserver.cell.Cells;
 import dev.pier.apiserver.metrics.Metrics;
+import dev.pier.cloud.loadbalancer.HaproxyLoadBalancerConfig;
+import dev.pier.cloud.loadbalancer.HaproxyLoadBalancerProvider;
+import dev.pier.cloud.loadbalancer.LoadBalancerProvider;
+import dev.pier.cloud.machine.Cidr;
+import dev.pier.cloud.service.ServiceLoadBalancerSetup;
 import dev.pier.controllers.ControllerManager;
 import dev.pier.controllers.ControllerOptions;
 import dev.pier.pki.CertificateAuthority;
@@ -32,6 +37,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -51,9 +57,10 @@ final class ControlPlane implements AutoCloseable {
     private final Cells cells;
     private final ApiServer server;
     private final ControllerManager controllers;
+    private final Optional<LoadBalancerProvider> loadBalancers;
 
     private ControlPlane(ServerOptions options, Metrics metrics, KeyValueStore store, Compactor compactor, Cells cells, ApiServer server,
-                         ControllerManager controllers) {
+                         ControllerManager controllers, Optional<LoadBalancerProvider> loadBalancers) {
         this.options = options;
         this.metrics = metrics;
         this.store = store;
@@ -61,6 +68,7 @@ final class ControlPlane implements AutoCloseable {
         this.cells = cells;
         this.server = server;
         this.controllers = controllers;
+        this.loadBalancers = loadBalancers;
     }
 
     static ControlPlane start(ServerOptions options) throws IOException {
@@ -75,6 +83,7 @@ final class ControlPlane implements AutoCloseable {
         // One registry for the process: what the API records and /metrics serves. Storage is timed below the cells.
         Metrics metrics = Metrics.create();
         KeyValueStore store = metrics.storage().instrument(openStore(options));
+        Optional<LoadBalancerProvider> loadBalancers = Optional.empty();
         try {
             LOG.info("Storage ready at revision {}", store.currentRevision());
             TokenFile tokens = TokenFile.empty();
@@ -89,10 +98,12 @@ final class ControlPlane implements AutoCloseable {
             ControllerManager controllers = ControllerManager.create(cells, store, Clock.systemUTC(),
                     new ControllerOptions(Durations.parse("--node-monitor-grace-period", options.nodeMonitorGracePeriod), controllerMetrics));
             SchedulerSetup.register(controllers, binPacking(options.schedulerScoring), controllerMetrics);
+            loadBalancers = startLoadBalancers(options);
+            loadBalancers.ifPresent(provider -> ServiceLoadBalancerSetup.register(controllers, provider));
             controllers.start();
             LOG.info("Controllers and scheduler started");
             ApiServer server = ApiServer.start(cells, metrics, options.bind, options.port, serving, List.of(ca.certificate()));
-            ControlPlane cp = new ControlPlane(options, metrics, store, Compactor.start(store, COMPACTION_INTERVAL), cells, server, controllers);
+            ControlPlane cp = new ControlPlane(options, metrics, store, Compactor.start(store, COMPACTION_INTERVAL), cells, server, controllers, loadBalancers);
             LOG.info("Serving the Kubernetes API on {}:{} (HTTPS): management cluster at {}, tenant clusters under {}/clusters/<name>",
                     options.bind, server.port(), cp.url(cells.management()), cp.url(cells.management()));
             Path kubeconfig = cp.writeKubeconfig(cells.management(), "", options.dataDir.resolve("kubeconfig"));
@@ -101,9 +112,21 @@ final class ControlPlane implements AutoCloseable {
             return cp;
         } catch (RuntimeException | IOException e) {
             LOG.error("Start-up failed: {}", e.toString());
+            loadBalancers.ifPresent(LoadBalancerProvider::close);
             store.close();
             throw e;
         }
+    }
+
+    /** The provider of Services of type LoadBalancer, if the server runs one. */
+    private static Optional<LoadBalancerProvider> startLoadBalancers(ServerOptions options) {
+        return switch (options.loadBalancer) {
+            case none -> Optional.empty();
+            case haproxy -> {
+                Optional<Cidr> range = Optional.ofNullable(options.loadBalancerVipRange).map(Cidr::parse);
+                yield Optional.of(HaproxyLoadBalancerProvider.start(new HaproxyLoadBalancerConfig(options.dataDir, range)));
+            }
+        };
     }
 
     private static boolean binPacking(String scoring) {
@@ -228,9 +251,10 @@ final class ControlPlane implements AutoCloseable {
     @Override
     public void close() {
         long started = System.nanoTime();
-        LOG.info("Stopping: the API server first (no new requests), then controllers, compaction, cells and storage");
+        LOG.info("Stopping: the API server first (no new requests), then controllers, load balancers, compaction, cells and storage");
         server.close();
         controllers.close();
+        loadBalancers.ifPresent(LoadBalancerProvider::close);
         compactor.close();
         cells.close();
         store.close();

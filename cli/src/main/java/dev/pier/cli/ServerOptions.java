@@ -37,5 +37,16 @@ final class ServerOptions {
             description = "How the scheduler ranks feasible nodes: bin-packing (fullest first) or spread (emptiest first) (default: ${DEFAULT-VALUE}).")
     String schedulerScoring;
 
+    @Option(names = "--load-balancer", defaultValue = "none",
+            description = "What serves Services of type LoadBalancer: haproxy (HAProxy on this host, VIPs on loopback; needs root "
+                    + "and the haproxy program) or none (they keep a pending EXTERNAL-IP) (default: ${DEFAULT-VALUE}).")
+    LoadBalancerKind loadBalancer;
+
+    @Option(names = "--load-balancer-vip-range",
+            description = "IPv4 CIDR the haproxy load balancer takes VIPs from (default: 127.77.<n>.0/24, n this data directory's index).")
+    String loadBalancerVipRange;
+
     enum StoreKind { sqlite, etcd }
+
+    enum LoadBalancerKind { none, haproxy }
 }
