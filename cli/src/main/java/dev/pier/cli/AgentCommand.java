@@ -55,6 +55,12 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--pod-cidr", description = "The node's pod network, e.g. 10.150.1.0/24 (default: $PIER_MACHINE_POD_CIDR).")
     String podCidr;
 
+    @Option(names = "--cluster-cidr", description = "The pod network of the whole cluster (default: $PIER_MACHINE_POD_NETWORK, else --pod-cidr).")
+    String clusterCidr;
+
+    @Option(names = "--service-cidr", defaultValue = "10.96.0.0/12", description = "The cluster's Service IP range (default: ${DEFAULT-VALUE}).")
+    String serviceCidr;
+
     @Option(names = "--containerd-socket", description = "containerd's socket (default: $PIER_MACHINE_RUNTIME_SOCKET, else /run/containerd/containerd.sock).")
     Path runtimeSocket;
 
@@ -76,6 +82,7 @@ final class AgentCommand implements Callable<Integer> {
         String name = first(nodeName, env.get("PIER_MACHINE_NAME"), hostName());
         String ip = required(first(nodeIp, env.get("PIER_MACHINE_ADDRESS"), null), "--node-ip");
         String cidr = required(first(podCidr, env.get("PIER_MACHINE_POD_CIDR"), null), "--pod-cidr");
+        String clusterNetwork = first(clusterCidr, env.get("PIER_MACHINE_POD_NETWORK"), cidr);
         Path socket = runtimeSocket != null ? runtimeSocket
                 : Path.of(first(null, env.get("PIER_MACHINE_RUNTIME_SOCKET"), "/run/containerd/containerd.sock"));
         Path dir = dataDir != null ? dataDir
@@ -108,7 +115,7 @@ final class AgentCommand implements Callable<Integer> {
             if (eq <= 0) throw new IllegalArgumentException("--node-labels takes key=value pairs, got \"" + kv + "\"");
             labels.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
-        var config = new AgentConfig(name, ip, cidr, socket, dir, credentials, cgroup, labels, maxPods, AgentConfig.DEFAULT_RESYNC);
+        var config = new AgentConfig(name, ip, cidr, clusterNetwork, serviceCidr, socket, dir, credentials, cgroup, labels, maxPods, AgentConfig.DEFAULT_RESYNC);
         Agent agent = Agent.start(config, serverTls);
         CountDownLatch stop = new CountDownLatch(1);
         CertificateRenewer renewing = renewer;

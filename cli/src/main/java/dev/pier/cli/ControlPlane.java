@@ -120,7 +120,7 @@ final class ControlPlane implements AutoCloseable {
 
     /** The provider of Services of type LoadBalancer, if the server runs one. */
     private static Optional<LoadBalancerProvider> startLoadBalancers(ServerOptions options) {
-        return switch (options.loadBalancer) {
+        return switch (options.loadBalancer == null ? ServerOptions.LoadBalancerKind.none : options.loadBalancer) {
             case none -> Optional.empty();
             case haproxy -> {
                 Optional<Cidr> range = Optional.ofNullable(options.loadBalancerVipRange).map(Cidr::parse);

@@ -37,9 +37,10 @@ final class ServerOptions {
             description = "How the scheduler ranks feasible nodes: bin-packing (fullest first) or spread (emptiest first) (default: ${DEFAULT-VALUE}).")
     String schedulerScoring;
 
-    @Option(names = "--load-balancer", defaultValue = "none",
+    @Option(names = "--load-balancer",
             description = "What serves Services of type LoadBalancer: haproxy (HAProxy on this host, VIPs on loopback; needs root "
-                    + "and the haproxy program) or none (they keep a pending EXTERNAL-IP) (default: ${DEFAULT-VALUE}).")
+                    + "and the haproxy program) or none (they keep a pending EXTERNAL-IP) (default: haproxy for pier up with nodes, "
+                    + "else none).")
     LoadBalancerKind loadBalancer;
 
     @Option(names = "--load-balancer-vip-range",

@@ -45,6 +45,8 @@ final class UpCommand implements Callable<Integer> {
             if (!missing.isEmpty()) {
                 throw new IllegalStateException("nodes need the packages " + missing + " (see above); or run pier up with --nodes 0");
             }
+            // real nodes get a real load balancer, unless told otherwise
+            if (options.loadBalancer == null) options.loadBalancer = ServerOptions.LoadBalancerKind.haproxy;
             // the machines' bridge exists before the server, whose certificate names its gateway
             if (options.port == 0) options.port = freePort();
             machines = LocalNodes.prepare(options.dataDir, options.port, System.out);

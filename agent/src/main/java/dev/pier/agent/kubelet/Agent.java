@@ -1,6 +1,8 @@
 package dev.pier.agent.kubelet;
 
 import dev.pier.agent.cri.CriClient;
+import dev.pier.agent.proxy.ProxyConfig;
+import dev.pier.agent.proxy.ServiceProxy;
 import dev.pier.agent.server.AgentServer;
 import dev.pier.agent.server.ServerTls;
 import io.fabric8.kubernetes.client.Config;
@@ -11,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,9 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code pier agent}: Pier's kubelet for one node. It registers the Node and keeps its status and
- * Lease, and runs the pods bound to it through the node's container runtime (see
- * {@link PodManager} and {@link PodSyncer}). Pods keep running when the agent or the API server
+ * {@code pier agent}: Pier's kubelet and Service proxy for one node. It registers the Node and keeps
+ * its status and Lease, runs the pods bound to it through the node's container runtime (see
+ * {@link PodManager} and {@link PodSyncer}), serves their logs and exec to the API server, and keeps
+ * the node's iptables rules for Services. Pods keep running when the agent or the API server
  * is away: the runtime holds them, and an agent that starts again takes them over.
  */
 public final class Agent implements AutoCloseable {
@@ -35,10 +39,12 @@ public final class Agent implements AutoCloseable {
   private final Probes probes;
   private final PodManager pods;
   private final AgentServer server;
+  private final ServiceProxy proxy;
 
   private Agent(KubernetesClient client, CriClient cri, ScheduledExecutorService timers, AgentEvents events, Probes probes,
-      PodManager pods, AgentServer server) {
+      PodManager pods, AgentServer server, ServiceProxy proxy) {
     this.server = server;
+    this.proxy = proxy;
     this.client = client;
     this.cri = cri;
     this.timers = timers;
@@ -90,7 +96,10 @@ public final class Agent implements AutoCloseable {
         NodeLease.RENEW_INTERVAL_SECONDS, NodeLease.RENEW_INTERVAL_SECONDS, TimeUnit.SECONDS);
     timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().start(() -> reportQuietly(registration)), 10, 10, TimeUnit.SECONDS);
     log.info("agent of node {} running", config.nodeName());
-    return new Agent(client, cri, timers, events, probes, pods, server);
+    // the agent runs in the node's network namespace: the proxy's iptables rules go there
+    ServiceProxy proxy = ServiceProxy.start(client,
+        ProxyConfig.of(config.nodeName(), config.nodeIp(), config.serviceCidr(), List.of(config.clusterCidr())));
+    return new Agent(client, cri, timers, events, probes, pods, server, proxy);
   }
 
   /** The API server may not answer yet (it starts with the node, or is away): keep trying. */
@@ -123,6 +132,7 @@ public final class Agent implements AutoCloseable {
   /** Stops the agent; the pods keep running in the runtime. */
   @Override
   public void close() {
+    proxy.close();
     if (server != null) server.close();
     pods.close();
     probes.close();

@@ -11,6 +11,9 @@ import java.util.Objects;
  * @param nodeName the Node's name (the machine's name)
  * @param nodeIp the node's address: its InternalIP, the pods' hostIP, where its server listens
  * @param podCidr the node's pod network ({@code spec.podCIDR}); the runtime's CNI hands out its IPs
+ * @param clusterCidr the pod network of the whole cluster (every node's podCidr is in it): the Service
+ *     proxy masquerades clients from outside it
+ * @param serviceCidr where the cluster's Service IPs are
  * @param runtimeSocket containerd's CRI socket
  * @param dataDir the agent's own files: pod volumes, container logs, credentials
  * @param kubeconfig the node's credentials for the API server
@@ -23,6 +26,8 @@ public record AgentConfig(
     String nodeName,
     String nodeIp,
     String podCidr,
+    String clusterCidr,
+    String serviceCidr,
     Path runtimeSocket,
     Path dataDir,
     Path kubeconfig,
@@ -39,6 +44,8 @@ public record AgentConfig(
     Objects.requireNonNull(nodeName, "nodeName");
     Objects.requireNonNull(nodeIp, "nodeIp");
     Objects.requireNonNull(podCidr, "podCidr");
+    Objects.requireNonNull(clusterCidr, "clusterCidr");
+    Objects.requireNonNull(serviceCidr, "serviceCidr");
     Objects.requireNonNull(runtimeSocket, "runtimeSocket");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(kubeconfig, "kubeconfig");

@@ -238,7 +238,7 @@ public final class LocalMachineProvider implements MachineProvider {
   }
 
   static Machine machine(MachineLayout m) {
-    return new Machine(m.name(), m.address(), m.podCidr(), m.network().gateway(), m.runtimeSocket(),
+    return new Machine(m.name(), m.address(), m.podCidr(), m.network().podNetwork(), m.network().gateway(), m.runtimeSocket(),
         m.netnsPath(), m.podCgroupParent(), m.nodeDir());
   }
 

@@ -30,6 +30,7 @@ public record MachineProcess(String name, List<String> command, Map<String, Stri
         "PIER_MACHINE_NAME", m.name(),
         "PIER_MACHINE_ADDRESS", m.address(),
         "PIER_MACHINE_POD_CIDR", m.podCidr().toString(),
+        "PIER_MACHINE_POD_NETWORK", m.podNetwork().toString(),
         "PIER_MACHINE_HOST_ADDRESS", m.hostAddress(),
         "PIER_MACHINE_RUNTIME_SOCKET", m.runtimeSocket().toString(),
         "PIER_MACHINE_POD_CGROUP_PARENT", m.podCgroupParent(),
