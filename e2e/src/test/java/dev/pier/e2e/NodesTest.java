@@ -26,13 +26,14 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Real nodes: {@code pier up --nodes 2} makes two local machines (network namespaces with their own
  * containerd) running {@code pier agent}, and real kubectl runs pods of the seed images on them:
- * Deployments spread over both nodes, pods reaching each other across nodes by IP, restarts with
+ * Deployments spread over both nodes, pods reaching each other across nodes by IP, a Service on its
+ * ClusterIP, NodePort and HAProxy VIP, {@code kubectl logs} and {@code exec}, restarts with
  * back-off, OOM kills, probes, volumes following their ConfigMap, image and config errors with
  * Kubernetes' reasons, graceful deletion, an agent killed and adopting its pods, and Pier stopped
  * and started again with its pods running again. Stopping leaves nothing of the machines on the host.
  *
- * <p>Needs root and the node stack (.ci/run installs it). Traffic goes only to addresses inside the
- * namespaces Pier made.
+ * <p>Needs root and the node stack (.ci/run installs it). Traffic goes only to loopback (the VIP) and
+ * to addresses inside the namespaces Pier made.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -128,6 +129,45 @@ class NodesTest {
 
     @Test
     @Order(3)
+    void servicesAnswerOnTheirClusterIpNodePortAndLoadBalancer() throws Exception {
+        kubectl.ok("expose", "deployment", "web", "--port=80", "--type=LoadBalancer");
+        JsonNode[] svc = {null};
+        Await.until(RUNNING, () -> "an EXTERNAL-IP for web: " + svc[0], () -> {
+            svc[0] = json("get", "svc", "web", "-o", "json");
+            return !svc[0].at("/status/loadBalancer/ingress/0/ip").asText().isEmpty();
+        });
+        String vip = svc[0].at("/status/loadBalancer/ingress/0/ip").asText();
+        assertThat(vip).startsWith("127.");
+        assertThat(kubectl.ok("get", "svc", "web")).contains(vip);
+        Await.until(RUNNING, "endpoints of web", () -> json("get", "endpointslices", "-l", "kubernetes.io/service-name=web", "-o", "json")
+                .at("/items/0/endpoints").size() == 3);
+        // from the host: the load balancer's VIP (HAProxy) and every node's NodePort (the agents' iptables rules)
+        assertThat(httpGet("http://" + vip + "/")).contains("Welcome to nginx");
+        int nodePort = svc[0].at("/spec/ports/0/nodePort").asInt();
+        for (JsonNode node : items("nodes")) {
+            assertThat(httpGet("http://" + address(node, "InternalIP") + ":" + nodePort + "/")).contains("Welcome to nginx");
+        }
+        // from a pod on node 1: the ClusterIP, ten requests in a row, whichever pod and node answers each
+        String clusterIp = svc[0].at("/spec/clusterIP").asText();
+        apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: client}
+                spec:
+                  nodeName: demo-node-1
+                  restartPolicy: Never
+                  containers:
+                  - name: client
+                    image: busybox
+                    command: [sh, -c, 'for i in 1 2 3 4 5 6 7 8 9 10; do wget -q -O- http://%s/ | grep -q "Welcome to nginx" || exit 1; done; echo ten > /dev/termination-log']
+                """.formatted(clusterIp));
+        JsonNode done = awaitPod("client", p -> p.at("/status/phase").asText().equals("Succeeded") || p.at("/status/phase").asText().equals("Failed"));
+        assertThat(done.at("/status/phase").asText()).as(done.toString()).isEqualTo("Succeeded");
+        assertThat(done.at("/status/containerStatuses/0/state/terminated/message").asText()).isEqualTo("ten\n");
+    }
+
+    @Test
+    @Order(4)
     void aCrashingContainerRestartsWithBackOff() {
         kubectl.ok("run", "crash", "--image=busybox", "--", "sh", "-c", "echo bye; exit 3");
         JsonNode pod = awaitPod("crash", p -> p.at("/status/containerStatuses/0/restartCount").asInt() >= 2
@@ -138,10 +178,11 @@ class NodesTest {
         assertThat(status.at("/state/waiting/message").asText()).contains("back-off").contains("restarting failed container=crash");
         assertThat(pod.at("/status/phase").asText()).isEqualTo("Running");
         assertThat(kubectl.ok("get", "events", "--field-selector", "involvedObject.name=crash")).contains("BackOff");
+        assertThat(kubectl.ok("logs", "crash", "--previous")).isEqualTo("bye\n");
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aContainerOverItsMemoryLimitIsOomKilled() {
         apply("""
                 apiVersion: v1
@@ -162,7 +203,7 @@ class NodesTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void probesRestartTheDeadAndTakeTheUnreadyOutOfReady() {
         apply("""
                 apiVersion: v1
@@ -201,7 +242,7 @@ class NodesTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aReadinessProbeFollowsAConfigMapMountedAsAVolume() {
         kubectl.ok("create", "configmap", "settings", "--from-literal=mode=old");
         apply("""
@@ -230,10 +271,13 @@ class NodesTest {
         assertThat(condition(running, "Ready")).isEqualTo("False");
         kubectl.ok("patch", "configmap", "settings", "--type=merge", "-p", "{\"data\":{\"mode\":\"new\"}}");
         awaitPod("reader", p -> condition(p, "Ready").equals("True"));
+        Kubectl.Result exec = kubectl.run("exec", "reader", "--", "sh", "-c", "cat /config/mode; exit 3");
+        assertThat(exec.exitCode()).as(exec.toString()).isEqualTo(3);
+        assertThat(exec.stdout()).isEqualTo("new");
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void missingImagesAndKeysWaitWithKubernetesReasons() {
         kubectl.ok("run", "nope", "--image=nothing-here:v1");
         JsonNode pulling = awaitPod("nope", p -> p.at("/status/containerStatuses/0/state/waiting/reason").asText().equals("ImagePullBackOff"));
@@ -260,7 +304,7 @@ class NodesTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void deletedPodsStopGracefullyAndGo() {
         kubectl.ok("run", "short", "--image=nginx");
         awaitPod("short", p -> p.at("/status/phase").asText().equals("Running"));
@@ -270,15 +314,14 @@ class NodesTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aKilledAgentLeavesItsPodsRunningAndAdoptsThem() throws Exception {
         JsonNode before = items("pods", "-l", "app=web").getFirst();
         String node = before.at("/spec/nodeName").asText();
         String containerId = before.at("/status/containerStatuses/0/containerID").asText();
-        Process kill = new ProcessBuilder("pkill", "-9", "-f", "pier.jar agent --kubeconfig " + pier.dataDir().resolve("nodes").resolve(node))
-                .inheritIO().start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(kill.exitValue()).as("an agent process was killed").isZero();
+        ProcessHandle agent = agentProcess(node);
+        assertThat(agent.destroyForcibly()).as("SIGKILL to the agent of " + node).isTrue();
+        assertThat(agent.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
         // the machine's supervisor starts the agent again; it must not start the pod anew
         Await.until(RUNNING, "agent of " + node + " back", () -> agentLog(node).split("agent of node " + node + " running", -1).length >= 3);
         Await.pause();
@@ -289,7 +332,7 @@ class NodesTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void aRestartedPierBringsItsNodesAndPodsBack() {
         assertThat(pier.stop()).isZero();
         assertNothingLeft();
@@ -325,6 +368,28 @@ class NodesTest {
             throw new UncheckedIOException(e);
         }
         assertThat(leftovers).as("what the stopped nodes left on the host").isEmpty();
+    }
+
+    private static String httpGet(String url) throws Exception {
+        try (var http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(url).isEqualTo(200);
+            return response.body();
+        }
+    }
+
+    /** The agent of {@code node}: a process whose machine environment names it, in this test's data directory. */
+    private ProcessHandle agentProcess(String node) {
+        String data = pier.dataDir().toString();
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(" agent ")).filter(p -> {
+            try {
+                String env = Files.readString(Path.of("/proc", Long.toString(p.pid()), "environ"));
+                return env.contains("PIER_MACHINE_NAME=" + node + "\0") && env.contains("PIER_MACHINE_DIR=" + data);
+            } catch (IOException e) {
+                return false;
+            }
+        }).findFirst().orElseThrow(() -> new AssertionError("no agent process of " + node));
     }
 
     private String agentLog(String node) {

@@ -381,6 +381,9 @@ abstract class WorkloadsTest {
                     metadata: {labels: {app: guarded}}
                     spec:
                       nodeSelector: {pool: drain}
+                      # its own spread constraint (one pool: one domain) turns off default spreading: all on one node
+                      topologySpreadConstraints:
+                      - {maxSkew: 1, topologyKey: pool, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: guarded}}}
                       tolerations: [{key: dedicated, value: drain, effect: NoSchedule}]
                       containers: [{name: c, image: nginx}]
                 ---

@@ -32,23 +32,15 @@ final class EnvResolver {
     if (container.getEnvFrom() != null) {
       for (EnvFromSource from : container.getEnvFrom()) {
         String prefix = from.getPrefix() == null ? "" : from.getPrefix();
+        Optional<Map<String, byte[]>> data = Optional.empty();
         if (from.getConfigMapRef() != null) {
-          var ref = from.getConfigMapRef();
-          Optional<Map<String, byte[]>> data = objects.configMap(ref.getName());
-          if (data.isEmpty()) {
-            if (Boolean.TRUE.equals(ref.getOptional())) continue;
-            throw new ContainerConfigException("configmap \"" + ref.getName() + "\" not found");
-          }
-          data.get().forEach((k, v) -> env.put(prefix + k, new String(v, StandardCharsets.UTF_8)));
+          data = source("configmap", from.getConfigMapRef().getName(), from.getConfigMapRef().getOptional(),
+              objects.configMap(from.getConfigMapRef().getName()));
         } else if (from.getSecretRef() != null) {
-          var ref = from.getSecretRef();
-          Optional<Map<String, byte[]>> data = objects.secret(ref.getName());
-          if (data.isEmpty()) {
-            if (Boolean.TRUE.equals(ref.getOptional())) continue;
-            throw new ContainerConfigException("secret \"" + ref.getName() + "\" not found");
-          }
-          data.get().forEach((k, v) -> env.put(prefix + k, new String(v, StandardCharsets.UTF_8)));
+          data = source("secret", from.getSecretRef().getName(), from.getSecretRef().getOptional(),
+              objects.secret(from.getSecretRef().getName()));
         }
+        data.ifPresent(d -> d.forEach((k, v) -> env.put(prefix + k, new String(v, StandardCharsets.UTF_8))));
       }
     }
     if (container.getEnv() != null) {
@@ -69,35 +61,13 @@ final class EnvResolver {
     if (from == null) return Expansion.expand(e.getValue() == null ? "" : e.getValue(), defined);
     if (from.getConfigMapKeyRef() != null) {
       var ref = from.getConfigMapKeyRef();
-      boolean optional = Boolean.TRUE.equals(ref.getOptional());
-      Optional<Map<String, byte[]>> data = objects.configMap(ref.getName());
-      if (data.isEmpty()) {
-        if (optional) return null;
-        throw new ContainerConfigException("configmap \"" + ref.getName() + "\" not found");
-      }
-      byte[] v = data.get().get(ref.getKey());
-      if (v == null) {
-        if (optional) return null;
-        throw new ContainerConfigException("couldn't find key " + ref.getKey() + " in ConfigMap "
-            + objects.namespace() + "/" + ref.getName());
-      }
-      return new String(v, StandardCharsets.UTF_8);
+      return key("ConfigMap", ref.getName(), ref.getKey(), ref.getOptional(),
+          source("configmap", ref.getName(), ref.getOptional(), objects.configMap(ref.getName())), objects);
     }
     if (from.getSecretKeyRef() != null) {
       var ref = from.getSecretKeyRef();
-      boolean optional = Boolean.TRUE.equals(ref.getOptional());
-      Optional<Map<String, byte[]>> data = objects.secret(ref.getName());
-      if (data.isEmpty()) {
-        if (optional) return null;
-        throw new ContainerConfigException("secret \"" + ref.getName() + "\" not found");
-      }
-      byte[] v = data.get().get(ref.getKey());
-      if (v == null) {
-        if (optional) return null;
-        throw new ContainerConfigException("couldn't find key " + ref.getKey() + " in Secret "
-            + objects.namespace() + "/" + ref.getName());
-      }
-      return new String(v, StandardCharsets.UTF_8);
+      return key("Secret", ref.getName(), ref.getKey(), ref.getOptional(),
+          source("secret", ref.getName(), ref.getOptional(), objects.secret(ref.getName())), objects);
     }
     try {
       if (from.getFieldRef() != null) return FieldPaths.field(pod, from.getFieldRef().getFieldPath(), nodeName, nodeIp);
@@ -113,5 +83,23 @@ final class EnvResolver {
       throw new ContainerConfigException(ex.getMessage());
     }
     return "";
+  }
+
+  /** The object's data; empty when an optional object is missing; an error when a required one is. */
+  private static Optional<Map<String, byte[]>> source(String kind, String name, Boolean optional,
+      Optional<Map<String, byte[]>> data) throws ContainerConfigException {
+    if (data.isEmpty() && !Boolean.TRUE.equals(optional)) {
+      throw new ContainerConfigException(kind + " \"" + name + "\" not found");
+    }
+    return data;
+  }
+
+  /** One key's value as text, or null when optional and missing, with the kubelet's message when required. */
+  private static String key(String kind, String name, String key, Boolean optional, Optional<Map<String, byte[]>> data,
+      PodObjects objects) throws ContainerConfigException {
+    byte[] v = data.map(d -> d.get(key)).orElse(null);
+    if (v != null) return new String(v, StandardCharsets.UTF_8);
+    if (Boolean.TRUE.equals(optional)) return null;
+    throw new ContainerConfigException("couldn't find key " + key + " in " + kind + " " + objects.namespace() + "/" + name);
   }
 }

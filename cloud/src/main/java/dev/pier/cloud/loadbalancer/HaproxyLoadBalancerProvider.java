@@ -1,12 +1,10 @@
 package dev.pier.cloud.loadbalancer;
 
+import dev.pier.cloud.host.DirectoryLock;
 import dev.pier.cloud.host.CommandRunner;
 import dev.pier.cloud.machine.Cidr;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -43,7 +41,7 @@ public final class HaproxyLoadBalancerProvider implements LoadBalancerProvider {
   private static final Logger log = LoggerFactory.getLogger(HaproxyLoadBalancerProvider.class);
   private static final Set<String> PROTOCOLS = Set.of("TCP");
 
-  private final FileLock dataDirLock;
+  private final DirectoryLock dataDirLock;
   private final InstallationClaim claim;
   private final VipPool pool;
   private final HaproxyProcess haproxy;
@@ -54,7 +52,7 @@ public final class HaproxyLoadBalancerProvider implements LoadBalancerProvider {
   private long generation;
   private boolean closed;
 
-  private HaproxyLoadBalancerProvider(FileLock dataDirLock, InstallationClaim claim, VipPool pool, Path logFile) {
+  private HaproxyLoadBalancerProvider(DirectoryLock dataDirLock, InstallationClaim claim, VipPool pool, Path logFile) {
     this.dataDirLock = dataDirLock;
     this.claim = claim;
     this.pool = pool;
@@ -68,7 +66,7 @@ public final class HaproxyLoadBalancerProvider implements LoadBalancerProvider {
   /** Claims this installation's index, stops what an earlier run left, and starts HAProxy with no load balancer. */
   public static HaproxyLoadBalancerProvider start(HaproxyLoadBalancerConfig config) {
     Path dir = config.dataDir().resolve("loadbalancers");
-    FileLock lock = lockDataDir(dir);
+    DirectoryLock lock = DirectoryLock.acquire(dir, "lock", "another load balancer provider runs on " + dir);
     try {
       Path indexFile = dir.resolve("index");
       var claim = InstallationClaim.claim(config.dataDir(), readIndex(indexFile));
@@ -86,10 +84,10 @@ public final class HaproxyLoadBalancerProvider implements LoadBalancerProvider {
           provider.haproxy.masterPid(), range, provider.configFile);
       return provider;
     } catch (IOException e) {
-      release(lock);
+      lock.close();
       throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
-      release(lock);
+      lock.close();
       throw e;
     }
   }
@@ -179,7 +177,7 @@ public final class HaproxyLoadBalancerProvider implements LoadBalancerProvider {
       throw new UncheckedIOException(e);
     } finally {
       supervisor.shutdownNow();
-      release(dataDirLock);
+      dataDirLock.close();
     }
   }
 
@@ -216,32 +214,5 @@ public final class HaproxyLoadBalancerProvider implements LoadBalancerProvider {
     }
   }
 
-  private static FileLock lockDataDir(Path dir) {
-    try {
-      Files.createDirectories(dir);
-      FileChannel channel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock;
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException sameProcess) {
-        lock = null;
-      }
-      if (lock == null) {
-        channel.close();
-        throw new IllegalStateException("another load balancer provider runs on " + dir);
-      }
-      return lock;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
-  private static void release(FileLock lock) {
-    try {
-      lock.release();
-      lock.channel().close();
-    } catch (IOException e) {
-      log.warn("could not release {}", lock, e);
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package dev.pier.cloud.machine;
 
+import dev.pier.cloud.host.DirectoryLock;
 import dev.pier.agent.cri.CriClient;
 import dev.pier.agent.cri.CriException;
 import dev.pier.agent.cri.Sandbox;
@@ -9,9 +10,6 @@ import dev.pier.cloud.host.Poll;
 import dev.pier.cloud.host.SupervisedProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +55,7 @@ public final class LocalMachineProvider implements MachineProvider {
   private final LocalMachineConfig config;
   private final CommandRunner run;
   private final Path machinesDir;
-  private final FileLock dataDirLock;
+  private final DirectoryLock dataDirLock;
   private final NetworkClaims.Claim claim;
   private final HostBridge bridge;
   private final MachineNetworking networking;
@@ -71,7 +69,7 @@ public final class LocalMachineProvider implements MachineProvider {
   private boolean closed;
 
   private LocalMachineProvider(LocalMachineConfig config, CommandRunner run, Path machinesDir,
-      FileLock dataDirLock, NetworkClaims.Claim claim) {
+      DirectoryLock dataDirLock, NetworkClaims.Claim claim) {
     this.config = config;
     this.run = run;
     this.machinesDir = machinesDir;
@@ -89,7 +87,7 @@ public final class LocalMachineProvider implements MachineProvider {
   public static LocalMachineProvider start(LocalMachineConfig config) {
     var run = new CommandRunner();
     Path machinesDir = config.dataDir().resolve("machines");
-    FileLock lock = lockDataDir(machinesDir);
+    DirectoryLock lock = DirectoryLock.acquire(machinesDir, ".lock", "another Pier process manages the machines of " + machinesDir.getParent());
     try {
       OptionalInt previous = readNetworkIndex(machinesDir);
       var claim = NetworkClaims.claim(config.dataDir(), previous, hostRoutes(run));
@@ -109,7 +107,7 @@ public final class LocalMachineProvider implements MachineProvider {
         throw e;
       }
     } catch (RuntimeException e) {
-      release(lock);
+      lock.close();
       throw e;
     }
   }
@@ -233,7 +231,7 @@ public final class LocalMachineProvider implements MachineProvider {
       NetworkClaims.release(claim);
     } finally {
       scheduler.shutdownNow();
-      release(dataDirLock);
+      dataDirLock.close();
     }
   }
 
@@ -426,32 +424,5 @@ public final class LocalMachineProvider implements MachineProvider {
     if (closed) throw new IllegalStateException("the machine provider of " + config.dataDir() + " is closed");
   }
 
-  private static FileLock lockDataDir(Path machinesDir) {
-    try {
-      Files.createDirectories(machinesDir);
-      FileChannel channel = FileChannel.open(machinesDir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock;
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException sameJvm) {
-        lock = null;
-      }
-      if (lock == null) {
-        channel.close();
-        throw new IllegalStateException("another Pier process manages the machines of " + machinesDir.getParent());
-      }
-      return lock;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
-  private static void release(FileLock lock) {
-    try {
-      lock.release();
-      lock.channel().close();
-    } catch (IOException e) {
-      log.debug("could not release {}: {}", lock, e.toString());
-    }
-  }
 }

@@ -1,0 +1,263 @@
+package dev.pier.bench;
+
+import dev.pier.agent.cri.ContainerSpec;
+import dev.pier.agent.cri.ContainerState;
+import dev.pier.agent.cri.CriClient;
+import dev.pier.agent.cri.PodMetadata;
+import dev.pier.agent.cri.PodSandboxSpec;
+import dev.pier.simulator.Clients;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Real nodes' figures ({@code bench/run nodes}): a {@code pier up --nodes 2} process, then
+ * <ul>
+ *   <li>node join: machine up (its containerd answers) → Node Ready, from {@code pier up}'s own lines;
+ *   <li>pod start-up latency: pod created → Running and Ready seen through a watch, image present,
+ *       over {@code --pods} pods (default 100) on both nodes, created 10 a second, p50 and p99;
+ *   <li>the same sandbox + container start done straight through CRI on one node, in the same run, as
+ *       the reference for the ratio;
+ *   <li>the agents' resident memory with no pods and with half the pods each.
+ * </ul>
+ * Needs root and the node stack, as {@code pier up} with nodes does. Everything it reaches is on
+ * loopback or inside the namespaces Pier makes; it stops Pier (and so its nodes) at the end.
+ */
+public final class NodeBench {
+  private static final Pattern MACHINE_UP = Pattern.compile("machine (\\S+) up at");
+  private static final Pattern NODE_READY = Pattern.compile("node (\\S+) is Ready");
+  private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
+
+  public static void main(String[] args) throws Exception {
+    int pods = 100;
+    int direct = 20;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--pods" -> pods = Integer.parseInt(args[++i]);
+        case "--direct" -> direct = Integer.parseInt(args[++i]);
+        case "--quick" -> { pods = 20; direct = 5; }
+        default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--pods N, --direct N, --quick)");
+      }
+    }
+    Path jar = Path.of(System.getProperty("bench.pierJar", "cli/target/pier.jar")).toAbsolutePath();
+    if (!Files.exists(jar)) throw new IllegalStateException("no " + jar + ": build it with mvn -pl cli -am install -DskipTests");
+    Path work = Files.createTempDirectory("pier-node-bench-");
+    Path data = work.resolve("data");
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Process pier = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-XX:+UseZGC",
+        "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "up", "--data-dir", data.toString(),
+        "--port", Integer.toString(port), "--bind", "127.0.0.1", "--nodes", "2")
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+    Map<String, Long> machineUp = new ConcurrentHashMap<>();
+    Map<String, Long> nodeReady = new ConcurrentHashMap<>();
+    CountDownLatch up = new CountDownLatch(1);
+    Thread reader = Thread.ofVirtual().start(() -> follow(pier, work.resolve("pier.log"), machineUp, nodeReady, up));
+    try {
+      if (!up.await(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        throw new IllegalStateException("pier up was not up in " + READY_TIMEOUT + "; see " + work.resolve("pier.log"));
+      }
+      System.out.println("Node join (machine up -> Node Ready, agent start and bootstrap-token join included):");
+      machineUp.forEach((node, t) -> System.out.printf("  %s: %d ms%n", node, (nodeReady.get(node) - t) / 1_000_000));
+      try (KubernetesClient client = Clients.fromKubeconfig(data.resolve("clusters/demo/kubeconfig"))) {
+        run(client, data, pods, direct);
+      }
+    } finally {
+      pier.destroy();
+      if (!pier.waitFor(60, TimeUnit.SECONDS)) pier.destroyForcibly();
+      reader.join(5_000);
+      deleteTree(work);
+    }
+  }
+
+  private static void run(KubernetesClient client, Path data, int pods, int direct) throws Exception {
+    List<String> nodes = List.of("demo-node-1", "demo-node-2");
+    Map<String, Agent> agents = new HashMap<>();
+    for (String node : nodes) agents.put(node, Agent.find(data, node));
+    // images present on both nodes before anything is timed
+    for (String node : nodes) startAndWait(client, pod("warm-" + node, node), Duration.ofMinutes(2));
+    client.pods().inNamespace("default").withLabel("bench", "warm").delete();
+    Thread.sleep(3_000);
+    Map<String, Long> idleRss = new HashMap<>();
+    for (String node : nodes) idleRss.put(node, agents.get(node).rssKib());
+
+    Map<String, Long> created = new ConcurrentHashMap<>();
+    Map<String, Long> ready = new ConcurrentHashMap<>();
+    CountDownLatch allReady = new CountDownLatch(pods);
+    try (Watch watch = client.pods().inNamespace("default").withLabel("bench", "start").watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, Pod pod) {
+        if (isReady(pod) && ready.putIfAbsent(pod.getMetadata().getName(), System.nanoTime()) == null) allReady.countDown();
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {
+      }
+    })) {
+      for (int i = 0; i < pods; i++) {
+        String name = "start-" + i;
+        Pod pod = pod(name, nodes.get(i % nodes.size()));
+        pod.getMetadata().getLabels().put("bench", "start");
+        created.put(name, System.nanoTime());
+        client.pods().inNamespace("default").resource(pod).create();
+        Thread.sleep(100);
+      }
+      if (!allReady.await(5, TimeUnit.MINUTES)) throw new IllegalStateException((pods - allReady.getCount()) + " of " + pods + " pods Ready");
+    }
+    long[] latency = new long[pods];
+    int n = 0;
+    for (var e : created.entrySet()) latency[n++] = ready.get(e.getKey()) - e.getValue();
+    Stats pier = Stats.of(latency);
+    Map<String, Long> busyRss = new HashMap<>();
+    for (String node : nodes) busyRss.put(node, agents.get(node).rssKib());
+
+    Stats cri = directStarts(agents.get("demo-node-1"), direct);
+    client.pods().inNamespace("default").withLabel("bench", "start").delete();
+
+    System.out.printf("Pod start-up latency, create -> Running and Ready seen through a watch (%d pods, 2 nodes, 10/s, image present):%n", pods);
+    System.out.printf("  pier agent: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", pier.percentileMillis(50), pier.percentileMillis(99), pier.maxMillis());
+    System.out.printf("  CRI alone (sandbox + container started, %d times on one node): p50 %.0f ms, p99 %.0f ms%n",
+        direct, cri.percentileMillis(50), cri.percentileMillis(99));
+    System.out.printf("  ratio pier / CRI alone: p50 %.2fx, p99 %.2fx%n", pier.percentileMillis(50) / cri.percentileMillis(50),
+        pier.percentileMillis(99) / cri.percentileMillis(99));
+    System.out.println("Agent resident memory (VmRSS):");
+    for (String node : nodes) {
+      System.out.printf("  %s: %d MiB with 0 pods, %d MiB with %d pods%n", node, idleRss.get(node) / 1024, busyRss.get(node) / 1024,
+          pods / nodes.size());
+    }
+  }
+
+  /** The reference: a sandbox and a container started straight through CRI, until the container runs. */
+  private static Stats directStarts(Agent agent, int count) throws IOException {
+    long[] samples = new long[count];
+    try (CriClient cri = CriClient.connect(agent.socket())) {
+      String image = cri.imageStatus("docker.io/library/busybox:latest").orElseThrow().id();
+      for (int i = 0; i < count; i++) {
+        String uid = UUID.randomUUID().toString();
+        Path logs = agent.dir().resolve("bench-logs").resolve(uid);
+        Files.createDirectories(logs);
+        // no io.kubernetes.pod.uid label: the agent leaves these alone
+        PodSandboxSpec spec = PodSandboxSpec.builder(new PodMetadata("direct-" + i, uid, "bench", 0))
+            .logDirectory(logs.toString()).cgroupParent(agent.cgroupParent() + "/pod" + uid).label("bench", "direct").build();
+        long start = System.nanoTime();
+        String sandbox = cri.runPodSandbox(spec);
+        String id = cri.createContainer(sandbox, ContainerSpec.builder("c", image).command("sleep", "3600").logPath("c/0.log").build(), spec);
+        cri.startContainer(id);
+        while (cri.containerStatus(id).state() != ContainerState.RUNNING) Thread.onSpinWait();
+        samples[i] = System.nanoTime() - start;
+        cri.stopPodSandbox(sandbox);
+        cri.removePodSandbox(sandbox);
+      }
+    }
+    return Stats.of(samples);
+  }
+
+  private static Pod pod(String name, String node) {
+    return new PodBuilder().withNewMetadata().withName(name).withNamespace("default")
+        .withLabels(new HashMap<>(Map.of("bench", "warm"))).endMetadata()
+        .withNewSpec().withNodeSelector(Map.of("kubernetes.io/hostname", node)).withTerminationGracePeriodSeconds(0L)
+        .addNewContainer().withName("c").withImage("busybox").withImagePullPolicy("IfNotPresent").withCommand("sleep", "3600")
+        .endContainer().endSpec().build();
+  }
+
+  private static void startAndWait(KubernetesClient client, Pod pod, Duration timeout) {
+    client.pods().inNamespace("default").resource(pod).create();
+    client.pods().inNamespace("default").withName(pod.getMetadata().getName())
+        .waitUntilCondition(NodeBench::isReady, timeout.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  private static boolean isReady(Pod pod) {
+    return pod != null && pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())
+        && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private static void follow(Process pier, Path log, Map<String, Long> machineUp, Map<String, Long> nodeReady, CountDownLatch up) {
+    try (var in = new BufferedReader(new InputStreamReader(pier.getInputStream(), StandardCharsets.UTF_8));
+         var out = Files.newBufferedWriter(log)) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        long now = System.nanoTime();
+        out.write(line);
+        out.newLine();
+        Matcher m = MACHINE_UP.matcher(line);
+        if (m.find()) machineUp.putIfAbsent(m.group(1), now);
+        m = NODE_READY.matcher(line);
+        if (m.find()) nodeReady.putIfAbsent(m.group(1), now);
+        if (line.startsWith("Pier is up.")) up.countDown();
+        out.flush();
+      }
+    } catch (IOException e) {
+      // the process ended
+    }
+  }
+
+  /** A node's agent process as the host shows it: its memory, and the machine it runs on (its environment). */
+  private record Agent(long pid, Path socket, String cgroupParent, Path dir) {
+    static Agent find(Path data, String node) throws IOException {
+      for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
+        String cmd = p.info().commandLine().orElse("");
+        if (!cmd.contains(" agent ")) continue;
+        Map<String, String> env = environ(p.pid());
+        if (node.equals(env.get("PIER_MACHINE_NAME")) && env.getOrDefault("PIER_MACHINE_DIR", "").startsWith(data.toString())) {
+          return new Agent(p.pid(), Path.of(env.get("PIER_MACHINE_RUNTIME_SOCKET")), env.get("PIER_MACHINE_POD_CGROUP_PARENT"),
+              Path.of(env.get("PIER_MACHINE_DIR")));
+        }
+      }
+      throw new IllegalStateException("no agent process of " + node);
+    }
+
+    long rssKib() throws IOException {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+      return -1;
+    }
+
+    private static Map<String, String> environ(long pid) {
+      Map<String, String> env = new HashMap<>();
+      try {
+        for (String kv : Files.readString(Path.of("/proc", Long.toString(pid), "environ")).split("\0")) {
+          int eq = kv.indexOf('=');
+          if (eq > 0) env.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+      } catch (IOException e) {
+        // a process that ended, or one not ours to read
+      }
+      return env;
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) return;
+    try (var walk = Files.walk(root)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    }
+  }
+
+  private NodeBench() {}
+}
