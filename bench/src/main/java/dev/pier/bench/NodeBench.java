@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>node join: machine up (its containerd answers) → Node Ready, from {@code pier up}'s own lines;
  *   <li>pod start-up latency: pod created → Running and Ready seen through a watch, image present,
- *       over {@code --pods} pods (default 100) on both nodes, created 10 a second, p50 and p99;
+ *       over {@code --pods} pods (default 100) on both nodes, created {@code --rate} a second (default 10),
+ *       p50 and p99;
  *   <li>the same sandbox + container start done straight through CRI on one node, in the same run, as
  *       the reference for the ratio;
  *   <li>the agents' resident memory with no pods and with half the pods each.
@@ -54,12 +55,14 @@ public final class NodeBench {
   public static void main(String[] args) throws Exception {
     int pods = 100;
     int direct = 20;
+    double rate = 10;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--pods" -> pods = Integer.parseInt(args[++i]);
         case "--direct" -> direct = Integer.parseInt(args[++i]);
+        case "--rate" -> rate = Double.parseDouble(args[++i]);
         case "--quick" -> { pods = 20; direct = 5; }
-        default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--pods N, --direct N, --quick)");
+        default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--pods N, --rate PODS_PER_S, --direct N, --quick)");
       }
     }
     Path jar = Path.of(System.getProperty("bench.pierJar", "cli/target/pier.jar")).toAbsolutePath();
@@ -85,7 +88,7 @@ public final class NodeBench {
       System.out.println("Node join (machine up -> Node Ready, agent start and bootstrap-token join included):");
       machineUp.forEach((node, t) -> System.out.printf("  %s: %d ms%n", node, (nodeReady.get(node) - t) / 1_000_000));
       try (KubernetesClient client = Clients.fromKubeconfig(data.resolve("clusters/demo/kubeconfig"))) {
-        run(client, data, pods, direct);
+        run(client, data, pods, rate, direct);
       }
     } finally {
       pier.destroy();
@@ -95,7 +98,7 @@ public final class NodeBench {
     }
   }
 
-  private static void run(KubernetesClient client, Path data, int pods, int direct) throws Exception {
+  private static void run(KubernetesClient client, Path data, int pods, double rate, int direct) throws Exception {
     List<String> nodes = List.of("demo-node-1", "demo-node-2");
     Map<String, Agent> agents = new HashMap<>();
     for (String node : nodes) agents.put(node, Agent.find(data, node));
@@ -125,7 +128,7 @@ public final class NodeBench {
         pod.getMetadata().getLabels().put("bench", "start");
         created.put(name, System.nanoTime());
         client.pods().inNamespace("default").resource(pod).create();
-        Thread.sleep(100);
+        Thread.sleep((long) (1000 / rate));
       }
       if (!allReady.await(5, TimeUnit.MINUTES)) throw new IllegalStateException((pods - allReady.getCount()) + " of " + pods + " pods Ready");
     }
@@ -139,7 +142,7 @@ public final class NodeBench {
     Stats cri = directStarts(agents.get("demo-node-1"), direct);
     client.pods().inNamespace("default").withLabel("bench", "start").delete();
 
-    System.out.printf("Pod start-up latency, create -> Running and Ready seen through a watch (%d pods, 2 nodes, 10/s, image present):%n", pods);
+    System.out.printf("Pod start-up latency, create -> Running and Ready seen through a watch (%d pods, 2 nodes, %.1f/s, image present):%n", pods, rate);
     System.out.printf("  pier agent: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", pier.percentileMillis(50), pier.percentileMillis(99), pier.maxMillis());
     System.out.printf("  CRI alone (sandbox + container started, %d times on one node): p50 %.0f ms, p99 %.0f ms%n",
         direct, cri.percentileMillis(50), cri.percentileMillis(99));
