@@ -14,11 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -108,25 +105,11 @@ class ImagePushTest {
         assertThat(result.output()).contains(message);
     }
 
-    /**
-     * Writes a docker-archive of a one-layer image, as {@code docker save} does: the layer tar, the config (whose
-     * diff_ids are the layer's sha256) and manifest.json with the RepoTags. Returns the config's digest.
-     */
+    /** A one-layer image holding {@code hello.txt}, as {@code docker save} writes it; returns the config's digest. */
     private String dockerArchive(Path archive, String repoTag) throws Exception {
-        Path dir = Files.createDirectories(work.resolve("archive-src"));
         Path rootfs = Files.createDirectories(work.resolve("rootfs"));
         Files.writeString(rootfs.resolve("hello.txt"), "hello from " + repoTag + "\n");
-        run("tar", "--create", "--file", dir.resolve("layer.tar").toString(), "--directory", rootfs.toString(), "hello.txt");
-        String layerDigest = sha256(Files.readAllBytes(dir.resolve("layer.tar")));
-        byte[] config = """
-                {"architecture":"amd64","os":"linux","config":{"Cmd":["/hello.txt"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}"""
-                .formatted(layerDigest).getBytes(StandardCharsets.UTF_8);
-        String configDigest = sha256(config);
-        Files.write(dir.resolve(configDigest + ".json"), config);
-        Files.writeString(dir.resolve("manifest.json"), """
-                [{"Config":"%s.json","RepoTags":["%s"],"Layers":["layer.tar"]}]""".formatted(configDigest, repoTag));
-        run("tar", "--create", "--file", archive.toString(), "--directory", dir.toString(), "manifest.json", configDigest + ".json", "layer.tar");
-        return configDigest;
+        return DockerArchives.write(archive, rootfs, "[\"/hello.txt\"]", repoTag, work);
     }
 
     /** Starts docker-registry with the configuration Pier wrote into the data directory; returns its port. */
@@ -177,16 +160,7 @@ class ImagePushTest {
     }
 
     private void run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("command.log").toFile()).start();
-        try {
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s finished", command[0]).isTrue();
-        } finally {
-            p.destroyForcibly();
-        }
-        assertThat(p.exitValue()).as("%s: %s", String.join(" ", command), Files.readString(work.resolve("command.log"))).isZero();
+        DockerArchives.run(work, command);
     }
 
-    private static String sha256(byte[] bytes) throws NoSuchAlgorithmException {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
 }

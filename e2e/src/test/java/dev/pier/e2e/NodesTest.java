@@ -29,7 +29,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Deployments spread over both nodes, pods reaching each other across nodes by IP, a Service on its
  * ClusterIP, NodePort and HAProxy VIP, {@code kubectl logs} and {@code exec}, restarts with
  * back-off, OOM kills, probes, volumes following their ConfigMap, image and config errors with
- * Kubernetes' reasons, graceful deletion, an agent killed and adopting its pods, and Pier stopped
+ * Kubernetes' reasons, graceful deletion, an image of the user's own pushed with {@code pier image push},
+ * an agent killed and adopting its pods, and Pier stopped
  * and started again with its pods running again. Stopping leaves nothing of the machines on the host.
  *
  * <p>Needs root and the node stack (.ci/run installs it). Traffic goes only to loopback (the VIP) and
@@ -305,6 +306,25 @@ class NodesTest {
 
     @Test
     @Order(9)
+    void anImagePushedWithPierImagePushRuns() throws Exception {
+        // a one-layer image around the static busybox, saved as docker save would, pushed under a Docker Hub name
+        Path rootfs = Files.createDirectories(work.resolve("myapp-rootfs/bin"));
+        Files.copy(Path.of("/bin/busybox"), rootfs.resolve("busybox"));
+        Files.createSymbolicLink(rootfs.resolve("sh"), Path.of("busybox"));
+        Path archive = work.resolve("myapp.tar");
+        DockerArchives.write(archive, rootfs.getParent(), "[\"/bin/sh\",\"-c\",\"echo pushed and running > /dev/termination-log\"]",
+                "myapp:v1", Files.createDirectories(work.resolve("myapp-scratch")));
+        PierCli.Result push = PierCli.run(work, "image", "push", archive.toString(), "--data-dir", pier.dataDir().toString());
+        assertThat(push.exitCode()).as(push.output()).isZero();
+
+        kubectl.ok("run", "myapp", "--image=myapp:v1", "--restart=Never");
+        JsonNode done = awaitPod("myapp", p -> p.at("/status/phase").asText().equals("Succeeded") || p.at("/status/phase").asText().equals("Failed"));
+        assertThat(done.at("/status/phase").asText()).as(done.toString()).isEqualTo("Succeeded");
+        assertThat(done.at("/status/containerStatuses/0/state/terminated/message").asText()).isEqualTo("pushed and running\n");
+    }
+
+    @Test
+    @Order(10)
     void deletedPodsStopGracefullyAndGo() {
         kubectl.ok("run", "short", "--image=nginx");
         awaitPod("short", p -> p.at("/status/phase").asText().equals("Running"));
@@ -314,7 +334,7 @@ class NodesTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void aKilledAgentLeavesItsPodsRunningAndAdoptsThem() throws Exception {
         JsonNode before = items("pods", "-l", "app=web").getFirst();
         String node = before.at("/spec/nodeName").asText();
@@ -332,7 +352,7 @@ class NodesTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void aRestartedPierBringsItsNodesAndPodsBack() {
         assertThat(pier.stop()).isZero();
         assertNothingLeft();
@@ -357,10 +377,13 @@ class NodesTest {
                 String cmd = p.info().commandLine().orElse("");
                 if (cmd.contains(data)) leftovers.add("process " + p.pid() + ": " + cmd);
             });
+            // this installation's network namespaces are pier<index>-<machine>, its index kept in the data directory
+            Path index = pier.dataDir().resolve("machines").resolve("network");
             Path netns = Path.of("/run/netns");
-            if (Files.isDirectory(netns)) {
+            if (Files.exists(index) && Files.isDirectory(netns)) {
+                String prefix = "pier" + Files.readString(index).strip() + "-";
                 try (Stream<Path> names = Files.list(netns)) {
-                    names.map(n -> n.getFileName().toString()).filter(n -> n.endsWith("-demo-node-1") || n.endsWith("-demo-node-2"))
+                    names.map(n -> n.getFileName().toString()).filter(n -> n.startsWith(prefix))
                             .forEach(n -> leftovers.add("network namespace " + n));
                 }
             }
