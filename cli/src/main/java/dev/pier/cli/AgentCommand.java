@@ -73,6 +73,18 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--node-labels", split = ",", description = "Extra labels of the Node, key=value, comma separated.")
     List<String> nodeLabels = List.of();
 
+    @Option(names = "--image-gc-high-threshold", defaultValue = "85",
+            description = "Image file system use (percent) above which unused images are removed (default: ${DEFAULT-VALUE}).")
+    int imageGcHigh;
+
+    @Option(names = "--image-gc-low-threshold", defaultValue = "80",
+            description = "Image file system use (percent) that image garbage collection brings it down to (default: ${DEFAULT-VALUE}).")
+    int imageGcLow;
+
+    @Option(names = "--pod-infra-container-image", defaultValue = "registry.k8s.io/pause:3.9",
+            description = "The sandbox image, which image garbage collection keeps (default: ${DEFAULT-VALUE}).")
+    String sandboxImage;
+
     @Option(names = "--max-pods", defaultValue = "110", description = "Pods the node accepts (default: ${DEFAULT-VALUE}).")
     int maxPods;
 
@@ -115,7 +127,8 @@ final class AgentCommand implements Callable<Integer> {
             if (eq <= 0) throw new IllegalArgumentException("--node-labels takes key=value pairs, got \"" + kv + "\"");
             labels.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
-        var config = new AgentConfig(name, ip, cidr, clusterNetwork, serviceCidr, socket, dir, credentials, cgroup, labels, maxPods, AgentConfig.DEFAULT_RESYNC);
+        var config = new AgentConfig(name, ip, cidr, clusterNetwork, serviceCidr, socket, dir, credentials, cgroup, labels, maxPods, AgentConfig.DEFAULT_RESYNC,
+                AgentConfig.imageGcPolicy(imageGcHigh, imageGcLow, sandboxImage));
         Agent agent = Agent.start(config, serverTls);
         CountDownLatch stop = new CountDownLatch(1);
         CertificateRenewer renewing = renewer;

@@ -96,6 +96,8 @@ class NodeStackTest {
       assertThat(cri.version().runtimeApiVersion()).isEqualTo("v1");
       assertThat(cri.status().runtimeReady()).isTrue();
       assertThat(cri.status().networkReady()).isTrue();
+      // what image garbage collection measures: the images' file system and their bytes on it
+      assertThat(cri.imageFilesystem().mountpoint()).isNotEmpty();
     }
     assertThat(provider.list()).extracting(Machine::name).containsExactly("node-a", "node-b");
     assertThat(provider.status("node-a")).map(MachineStatus::state).contains(MachineStatus.State.RUNNING);

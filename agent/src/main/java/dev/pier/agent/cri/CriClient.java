@@ -110,6 +110,9 @@ public interface CriClient extends AutoCloseable {
 
   void removeImage(String image);
 
+  /** The file system holding the runtime's images, and the bytes they use on it. */
+  ImageFilesystem imageFilesystem();
+
   @Override
   void close();
 

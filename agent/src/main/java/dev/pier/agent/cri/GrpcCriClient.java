@@ -272,6 +272,14 @@ final class GrpcCriClient implements CriClient {
   }
 
   @Override
+  public ImageFilesystem imageFilesystem() {
+    var r = call("ImageFsInfo", () -> images().imageFsInfo(dev.pier.agent.cri.v1.ImageFsInfoRequest.getDefaultInstance()));
+    if (r.getImageFilesystemsCount() == 0) throw new CriException(CriException.Code.UNKNOWN, "the runtime reports no image file system", null);
+    var fs = r.getImageFilesystems(0);
+    return new ImageFilesystem(fs.getFsId().getMountpoint(), fs.getUsedBytes().getValue());
+  }
+
+  @Override
   public void close() {
     channel.shutdownNow();
     try {

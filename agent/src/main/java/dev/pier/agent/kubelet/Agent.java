@@ -92,6 +92,9 @@ public final class Agent implements AutoCloseable {
       log.warn("no serving certificate: logs, exec and port-forward of this node's pods are not served");
     }
 
+    var imageGc = new ImageGarbageCollector(cri, config.imageGc(), clock);
+    timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().start(imageGc::collect),
+        ImageGarbageCollector.PERIOD.toSeconds(), ImageGarbageCollector.PERIOD.toSeconds(), TimeUnit.SECONDS);
     timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().start(() -> lease.renew(registration.uid())),
         NodeLease.RENEW_INTERVAL_SECONDS, NodeLease.RENEW_INTERVAL_SECONDS, TimeUnit.SECONDS);
     timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().start(() -> reportQuietly(registration)), 10, 10, TimeUnit.SECONDS);

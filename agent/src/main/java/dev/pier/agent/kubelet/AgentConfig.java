@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param labels extra labels of the Node (node group, zone)
  * @param maxPods how many pods the node accepts ({@code status.capacity.pods})
  * @param resyncPeriod how often every pod is synced even without a change (volume contents, back-off)
+ * @param imageGc when unused images are removed
  */
 public record AgentConfig(
     String nodeName,
@@ -34,11 +35,17 @@ public record AgentConfig(
     String podCgroupParent,
     Map<String, String> labels,
     int maxPods,
-    Duration resyncPeriod) {
+    Duration resyncPeriod,
+    ImageGarbageCollector.Policy imageGc) {
 
   public static final int DEFAULT_MAX_PODS = 110;
   public static final Duration DEFAULT_RESYNC = Duration.ofSeconds(10);
   public static final int KUBELET_PORT = 10250;
+
+  /** The kubelet's defaults: collect above 85% of the image file system, down to 80%, images unused 2 minutes. */
+  public static ImageGarbageCollector.Policy imageGcPolicy(int highPercent, int lowPercent, String sandboxImage) {
+    return new ImageGarbageCollector.Policy(highPercent, lowPercent, Duration.ofMinutes(2), sandboxImage);
+  }
 
   public AgentConfig {
     Objects.requireNonNull(nodeName, "nodeName");
@@ -53,6 +60,7 @@ public record AgentConfig(
     labels = Map.copyOf(labels);
     if (maxPods < 1) throw new IllegalArgumentException("maxPods must be positive, was " + maxPods);
     Objects.requireNonNull(resyncPeriod, "resyncPeriod");
+    Objects.requireNonNull(imageGc, "imageGc");
   }
 
   Path podDir(String uid) {
