@@ -41,6 +41,7 @@ final class HostsFile {
     }
     Files.createDirectories(podDir);
     Path file = podDir.resolve("etc-hosts");
+    if (Files.exists(file) && Files.readString(file).contentEquals(sb)) return file;
     Path tmp = podDir.resolve("etc-hosts.tmp");
     Files.writeString(tmp, sb.toString());
     Files.setPosixFilePermissions(tmp, AtomicDirectory.permissions(0644));
