@@ -42,7 +42,9 @@ import java.util.regex.Pattern;
  *       p50 and p99;
  *   <li>the same sandbox + container start done straight through CRI on one node, in the same run, as
  *       the reference for the ratio;
- *   <li>the agents' resident memory with no pods and with half the pods each.
+ *   <li>the agents' resident memory with no pods and with half the pods each;
+ *   <li>requests per second through a LoadBalancer Service's VIP to two nginx pods, and straight to one
+ *       pod's IP, from the same client.
  * </ul>
  * Needs root and the node stack, as {@code pier up} with nodes does. Everything it reaches is on
  * loopback or inside the namespaces Pier makes; it stops Pier (and so its nodes) at the end.
@@ -141,6 +143,7 @@ public final class NodeBench {
 
     Stats cri = directStarts(agents.get("demo-node-1"), direct);
     client.pods().inNamespace("default").withLabel("bench", "start").delete();
+    LoadBalancerFigures lb = loadBalancer(client);
 
     System.out.printf("Pod start-up latency, create -> Running and Ready seen through a watch (%d pods, 2 nodes, %.1f/s, image present):%n", pods, rate);
     System.out.printf("  pier agent: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", pier.percentileMillis(50), pier.percentileMillis(99), pier.maxMillis());
@@ -148,11 +151,97 @@ public final class NodeBench {
         direct, cri.percentileMillis(50), cri.percentileMillis(99));
     System.out.printf("  ratio pier / CRI alone: p50 %.2fx, p99 %.2fx%n", pier.percentileMillis(50) / cri.percentileMillis(50),
         pier.percentileMillis(99) / cri.percentileMillis(99));
+    System.out.printf("LoadBalancer Service (2 nginx pods, one per node), %d GETs from %d concurrent clients, same client:%n",
+        LB_REQUESTS, LB_CLIENTS);
+    System.out.printf("  through the VIP (HAProxy -> NodePort -> iptables -> pod): %.0f req/s, p99 %.1f ms%n", lb.vip().perSecond(), lb.vip().p99Millis());
+    System.out.printf("  straight to one pod IP: %.0f req/s, p99 %.1f ms%n", lb.pod().perSecond(), lb.pod().p99Millis());
     System.out.println("Agent resident memory (VmRSS):");
     for (String node : nodes) {
       System.out.printf("  %s: %d MiB with 0 pods, %d MiB with %d pods%n", node, idleRss.get(node) / 1024, busyRss.get(node) / 1024,
           pods / nodes.size());
     }
+  }
+
+  private static final int LB_REQUESTS = 4000;
+  private static final int LB_CLIENTS = 16;
+
+  private record Throughput(double perSecond, double p99Millis) {}
+
+  private record LoadBalancerFigures(Throughput vip, Throughput pod) {}
+
+  /** nginx behind a LoadBalancer Service: requests through its VIP, then the same straight to one of its pods. */
+  private static LoadBalancerFigures loadBalancer(KubernetesClient client) throws Exception {
+    var web = new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+        .withNewMetadata().withName("web").withNamespace("default").endMetadata()
+        .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "web").endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata()
+        .withNewSpec().addNewContainer().withName("nginx").withImage("nginx").withImagePullPolicy("IfNotPresent").endContainer()
+        .endSpec().endTemplate().endSpec().build();
+    client.apps().deployments().inNamespace("default").resource(web).create();
+    var svc = new io.fabric8.kubernetes.api.model.ServiceBuilder()
+        .withNewMetadata().withName("web").withNamespace("default").endMetadata()
+        .withNewSpec().withType("LoadBalancer").addToSelector("app", "web")
+        .addNewPort().withPort(80).withNewTargetPort(80).endPort().endSpec().build();
+    client.services().inNamespace("default").resource(svc).create();
+    client.apps().deployments().inNamespace("default").withName("web")
+        .waitUntilCondition(d -> d != null && d.getStatus() != null && Integer.valueOf(2).equals(d.getStatus().getReadyReplicas()),
+            2, TimeUnit.MINUTES);
+    var ready = client.services().inNamespace("default").withName("web").waitUntilCondition(s -> s != null && s.getStatus() != null
+        && s.getStatus().getLoadBalancer() != null && !s.getStatus().getLoadBalancer().getIngress().isEmpty(), 2, TimeUnit.MINUTES);
+    String vip = ready.getStatus().getLoadBalancer().getIngress().getFirst().getIp();
+    String podIp = client.pods().inNamespace("default").withLabel("app", "web").list().getItems().getFirst().getStatus().getPodIP();
+    awaitAnswer("http://" + vip + "/");  // HAProxy marks the nodes up after its first health checks
+    load("http://" + vip + "/", LB_REQUESTS / 4);  // warm-up: connections and the JIT settle
+    return new LoadBalancerFigures(load("http://" + vip + "/", LB_REQUESTS), load("http://" + podIp + "/", LB_REQUESTS));
+  }
+
+  private static void awaitAnswer(String url) throws Exception {
+    try (var http = java.net.http.HttpClient.newHttpClient()) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+      while (true) {
+        try {
+          var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+              java.net.http.HttpResponse.BodyHandlers.discarding());
+          if (r.statusCode() == 200) return;
+        } catch (IOException e) {
+          if (System.nanoTime() > deadline) throw new IllegalStateException(url + " does not answer", e);
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  /** {@code requests} GETs of {@code url} from {@link #LB_CLIENTS} clients, each on its own keep-alive connection. */
+  private static Throughput load(String url, int requests) throws Exception {
+    long[] latency = new long[requests];
+    var next = new java.util.concurrent.atomic.AtomicInteger();
+    var failures = new java.util.concurrent.atomic.AtomicInteger();
+    long start = System.nanoTime();
+    try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int c = 0; c < LB_CLIENTS; c++) {
+        threads.submit(() -> {
+          try (var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()) {
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(Duration.ofSeconds(10)).build();
+            for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
+              long t = System.nanoTime();
+              try {
+                var r = http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() != 200) failures.incrementAndGet();
+              } catch (IOException e) {
+                failures.incrementAndGet();
+              }
+              latency[i] = System.nanoTime() - t;
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return null;
+        });
+      }
+    }
+    long elapsed = System.nanoTime() - start;
+    if (failures.get() > 0) System.out.printf("  (%d of %d requests to %s failed)%n", failures.get(), requests, url);
+    return new Throughput(Stats.perSecond(requests, elapsed), Stats.of(latency).percentileMillis(99));
   }
 
   /** The reference: a sandbox and a container started straight through CRI, until the container runs. */
