@@ -44,7 +44,8 @@ import java.util.regex.Pattern;
  *       the reference for the ratio;
  *   <li>the agents' resident memory with no pods and with half the pods each;
  *   <li>requests per second through a LoadBalancer Service's VIP to two nginx pods, and straight to one
- *       pod's IP, from the same client.
+ *       pod's IP, from the same client;
+ *   <li>network programming latency: a Service created → its rules in every node's iptables.
  * </ul>
  * Needs root and the node stack, as {@code pier up} with nodes does. Everything it reaches is on
  * loopback or inside the namespaces Pier makes; it stops Pier (and so its nodes) at the end.
@@ -144,6 +145,7 @@ public final class NodeBench {
     Stats cri = directStarts(agents.get("demo-node-1"), direct);
     client.pods().inNamespace("default").withLabel("bench", "start").delete();
     LoadBalancerFigures lb = loadBalancer(client);
+    Stats programming = networkProgramming(client, data, nodes, SERVICE_CHANGES);
 
     System.out.printf("Pod start-up latency, create -> Running and Ready seen through a watch (%d pods, 2 nodes, %.1f/s, image present):%n", pods, rate);
     System.out.printf("  pier agent: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", pier.percentileMillis(50), pier.percentileMillis(99), pier.maxMillis());
@@ -155,6 +157,10 @@ public final class NodeBench {
         LB_REQUESTS, LB_CLIENTS);
     System.out.printf("  through the VIP (HAProxy -> NodePort -> iptables -> pod): %.0f req/s, p99 %.1f ms%n", lb.vip().perSecond(), lb.vip().p99Millis());
     System.out.printf("  straight to one pod IP: %.0f req/s, p99 %.1f ms%n", lb.pod().perSecond(), lb.pod().p99Millis());
+    System.out.printf("Network programming, Service created -> its rules in the iptables of every node (%d Services, one at a time):%n",
+        SERVICE_CHANGES);
+    System.out.printf("  p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", programming.percentileMillis(50), programming.percentileMillis(99),
+        programming.maxMillis());
     System.out.println("Agent resident memory (VmRSS):");
     for (String node : nodes) {
       System.out.printf("  %s: %d MiB with 0 pods, %d MiB with %d pods%n", node, idleRss.get(node) / 1024, busyRss.get(node) / 1024,
@@ -168,6 +174,41 @@ public final class NodeBench {
   private record Throughput(double perSecond, double p99Millis) {}
 
   private record LoadBalancerFigures(Throughput vip, Throughput pod) {}
+
+  private static final int SERVICE_CHANGES = 200;
+
+  /**
+   * Services created one at a time; for each, the time until every node's nat table (read with
+   * iptables-save in the node's network namespace) has its rules.
+   */
+  private static Stats networkProgramming(KubernetesClient client, Path data, List<String> nodes, int changes) throws Exception {
+    String index = Files.readString(data.resolve("machines").resolve("network")).strip();
+    long[] samples = new long[changes];
+    for (int i = 0; i < changes; i++) {
+      String name = "prog-" + i;
+      var svc = new io.fabric8.kubernetes.api.model.ServiceBuilder()
+          .withNewMetadata().withName(name).withNamespace("default").addToLabels("bench", "prog").endMetadata()
+          .withNewSpec().addToSelector("app", "web").addNewPort().withPort(80).withNewTargetPort(80).endPort().endSpec().build();
+      long start = System.nanoTime();
+      client.services().inNamespace("default").resource(svc).create();
+      for (String node : nodes) {
+        while (!natRules("pier" + index + "-" + node).contains("default/" + name)) {
+          if (System.nanoTime() - start > Duration.ofMinutes(1).toNanos()) throw new IllegalStateException(name + " never programmed on " + node);
+          Thread.sleep(10);
+        }
+      }
+      samples[i] = System.nanoTime() - start;
+    }
+    client.services().inNamespace("default").withLabel("bench", "prog").delete();
+    return Stats.of(samples);
+  }
+
+  private static String natRules(String netns) throws Exception {
+    Process p = new ProcessBuilder("nsenter", "--net=/run/netns/" + netns, "iptables-save", "-t", "nat").redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor(10, TimeUnit.SECONDS);
+    return out;
+  }
 
   /** nginx behind a LoadBalancer Service: requests through its VIP, then the same straight to one of its pods. */
   private static LoadBalancerFigures loadBalancer(KubernetesClient client) throws Exception {
