@@ -85,6 +85,18 @@ final class AgentCommand implements Callable<Integer> {
             description = "The sandbox image, which image garbage collection keeps (default: ${DEFAULT-VALUE}).")
     String sandboxImage;
 
+    @Option(names = "--cluster-dns", split = ",", defaultValue = "10.96.0.10",
+            description = "The cluster DNS Service's addresses, the nameservers of ClusterFirst pods (default: ${DEFAULT-VALUE}, "
+                    + "the kube-dns Service of pier up; an empty value for none: pods then use the node's resolvers).")
+    List<String> clusterDns;
+
+    @Option(names = "--cluster-domain", defaultValue = "cluster.local", description = "The cluster's DNS domain (default: ${DEFAULT-VALUE}).")
+    String clusterDomain;
+
+    @Option(names = "--resolv-conf", defaultValue = "/etc/resolv.conf",
+            description = "The node's resolver configuration, for Default pods and the search domains pods add (default: ${DEFAULT-VALUE}).")
+    Path resolvConf;
+
     @Option(names = "--max-pods", defaultValue = "110", description = "Pods the node accepts (default: ${DEFAULT-VALUE}).")
     int maxPods;
 
@@ -128,7 +140,8 @@ final class AgentCommand implements Callable<Integer> {
             labels.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
         var config = new AgentConfig(name, ip, cidr, clusterNetwork, serviceCidr, socket, dir, credentials, cgroup, labels, maxPods, AgentConfig.DEFAULT_RESYNC,
-                AgentConfig.imageGcPolicy(imageGcHigh, imageGcLow, sandboxImage));
+                AgentConfig.imageGcPolicy(imageGcHigh, imageGcLow, sandboxImage),
+                clusterDns == null ? List.of() : clusterDns.stream().filter(s -> !s.isBlank()).toList(), clusterDomain, resolvConf);
         Agent agent = Agent.start(config, serverTls);
         CountDownLatch stop = new CountDownLatch(1);
         CertificateRenewer renewing = renewer;

@@ -12,6 +12,10 @@ import dev.pier.cloud.machine.Cidr;
 import dev.pier.cloud.service.ServiceLoadBalancerSetup;
 import dev.pier.controllers.ControllerManager;
 import dev.pier.controllers.ControllerOptions;
+import dev.pier.dns.ClusterDnsSetup;
+import dev.pier.dns.DnsServer;
+import dev.pier.dns.KubeDnsService;
+import dev.pier.apiserver.client.LocalClient;
 import dev.pier.pki.CertificateAuthority;
 import dev.pier.scheduler.SchedulerSetup;
 import dev.pier.pki.IssuedCertificate;
@@ -58,9 +62,12 @@ final class ControlPlane implements AutoCloseable {
     private final ApiServer server;
     private final ControllerManager controllers;
     private final Optional<LoadBalancerProvider> loadBalancers;
+    private final ClusterDnsSetup dns;
+    /** The DNS servers of the cells with nodes, closed with the control plane. */
+    private final List<DnsServer> dnsServers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ControlPlane(ServerOptions options, Metrics metrics, KeyValueStore store, Compactor compactor, Cells cells, ApiServer server,
-                         ControllerManager controllers, Optional<LoadBalancerProvider> loadBalancers) {
+                         ControllerManager controllers, Optional<LoadBalancerProvider> loadBalancers, ClusterDnsSetup dns) {
         this.options = options;
         this.metrics = metrics;
         this.store = store;
@@ -69,6 +76,7 @@ final class ControlPlane implements AutoCloseable {
         this.server = server;
         this.controllers = controllers;
         this.loadBalancers = loadBalancers;
+        this.dns = dns;
     }
 
     static ControlPlane start(ServerOptions options) throws IOException {
@@ -100,10 +108,11 @@ final class ControlPlane implements AutoCloseable {
             SchedulerSetup.register(controllers, binPacking(options.schedulerScoring), controllerMetrics);
             loadBalancers = startLoadBalancers(options);
             loadBalancers.ifPresent(provider -> ServiceLoadBalancerSetup.register(controllers, provider));
+            ClusterDnsSetup dns = ClusterDnsSetup.register(controllers);
             controllers.start();
             LOG.info("Controllers and scheduler started");
             ApiServer server = ApiServer.start(cells, metrics, options.bind, options.port, serving, List.of(ca.certificate()));
-            ControlPlane cp = new ControlPlane(options, metrics, store, Compactor.start(store, COMPACTION_INTERVAL), cells, server, controllers, loadBalancers);
+            ControlPlane cp = new ControlPlane(options, metrics, store, Compactor.start(store, COMPACTION_INTERVAL), cells, server, controllers, loadBalancers, dns);
             LOG.info("Serving the Kubernetes API on {}:{} (HTTPS): management cluster at {}, tenant clusters under {}/clusters/<name>",
                     options.bind, server.port(), cp.url(cells.management()), cp.url(cells.management()));
             Path kubeconfig = cp.writeKubeconfig(cells.management(), "", options.dataDir.resolve("kubeconfig"));
@@ -168,6 +177,17 @@ final class ControlPlane implements AutoCloseable {
 
     Cells cells() {
         return cells;
+    }
+
+    /**
+     * Serves cluster DNS for a cell with nodes on {@code address} (where its machines reach the host) and points the
+     * cell's {@code kube-system/kube-dns} Service (10.96.0.10) at it, so that the agents' proxies carry pods' queries
+     * there (decision 017).
+     */
+    void serveDns(Cell cell, String address) {
+        DnsServer server = dns.serve(cell.name(), address, ClusterDnsSetup.DEFAULT_DOMAIN);
+        dnsServers.add(server);
+        KubeDnsService.publish(new LocalClient(cells, "pier-dns"), cell.name(), address, server.port());
     }
 
     /** The process's metrics: controllers and the scheduler record into {@code metrics().controllers()}. */
@@ -251,8 +271,9 @@ final class ControlPlane implements AutoCloseable {
     @Override
     public void close() {
         long started = System.nanoTime();
-        LOG.info("Stopping: the API server first (no new requests), then controllers, load balancers, compaction, cells and storage");
+        LOG.info("Stopping: the API server first (no new requests), then DNS, controllers, load balancers, compaction, cells and storage");
         server.close();
+        dnsServers.forEach(DnsServer::close);
         controllers.close();
         loadBalancers.ifPresent(LoadBalancerProvider::close);
         compactor.close();

@@ -62,6 +62,14 @@ final class UpCommand implements Callable<Integer> {
         Cell cell = cp.cells().createTenant(cluster);
         Path kubeconfig = cp.writeKubeconfig(cell, "", options.dataDir.resolve("clusters").resolve(cluster).resolve("kubeconfig"));
         if (machines != null) {
+            try {
+                // before the nodes, so that their first pods already resolve Services
+                cp.serveDns(cell, machines.gateway());
+            } catch (RuntimeException e) {
+                machines.close();
+                cp.close();
+                throw e;
+            }
             System.out.println("Starting " + nodes + " node(s) of cluster \"" + cluster + "\"...");
             try {
                 machines.start(cp, cell, nodes, System.out);

@@ -2,6 +2,7 @@ package dev.pier.agent.kubelet;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -22,6 +23,10 @@ import java.util.Objects;
  * @param maxPods how many pods the node accepts ({@code status.capacity.pods})
  * @param resyncPeriod how often every pod is synced even without a change (volume contents, back-off)
  * @param imageGc when unused images are removed
+ * @param clusterDns the cluster DNS Service's addresses that ClusterFirst pods resolve with; empty for none
+ *     (then they use the node's resolvers, as the kubelet does without {@code --cluster-dns})
+ * @param clusterDomain the cluster's DNS domain, for the pods' search path
+ * @param resolvConf the node's resolv.conf: Default pods' resolvers and the search domains every pod adds
  */
 public record AgentConfig(
     String nodeName,
@@ -36,7 +41,10 @@ public record AgentConfig(
     Map<String, String> labels,
     int maxPods,
     Duration resyncPeriod,
-    ImageGarbageCollector.Policy imageGc) {
+    ImageGarbageCollector.Policy imageGc,
+    List<String> clusterDns,
+    String clusterDomain,
+    Path resolvConf) {
 
   public static final int DEFAULT_MAX_PODS = 110;
   public static final Duration DEFAULT_RESYNC = Duration.ofSeconds(10);
@@ -61,6 +69,9 @@ public record AgentConfig(
     if (maxPods < 1) throw new IllegalArgumentException("maxPods must be positive, was " + maxPods);
     Objects.requireNonNull(resyncPeriod, "resyncPeriod");
     Objects.requireNonNull(imageGc, "imageGc");
+    clusterDns = List.copyOf(clusterDns);
+    Objects.requireNonNull(clusterDomain, "clusterDomain");
+    Objects.requireNonNull(resolvConf, "resolvConf");
   }
 
   Path podDir(String uid) {

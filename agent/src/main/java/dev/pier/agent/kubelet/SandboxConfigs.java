@@ -1,6 +1,5 @@
 package dev.pier.agent.kubelet;
 
-import dev.pier.agent.cri.DnsConfig;
 import dev.pier.agent.cri.NamespaceMode;
 import dev.pier.agent.cri.PodMetadata;
 import dev.pier.agent.cri.PodSandboxSpec;
@@ -8,7 +7,6 @@ import dev.pier.agent.cri.PortMapping;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodDNSConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +27,7 @@ final class SandboxConfigs {
     PodSandboxSpec.Builder b = PodSandboxSpec.builder(new PodMetadata(meta.getName(), meta.getUid(), meta.getNamespace(), attempt))
         .hostname(hostname(pod, config))
         .logDirectory(config.podLogDir(meta.getNamespace(), meta.getName(), meta.getUid()).toString())
-        .dns(dns(pod))
+        .dns(PodDns.of(pod, config))
         .portMappings(portMappings(pod))
         .labels(labels(pod))
         .annotations(meta.getAnnotations() == null ? Map.of() : meta.getAnnotations())
@@ -73,22 +71,6 @@ final class SandboxConfigs {
     // a hostname is at most 63 characters; Kubernetes cuts longer pod names and any trailing '-' or '.'
     if (h.length() > 63) h = h.substring(0, 63).replaceAll("[-.]+$", "");
     return h;
-  }
-
-  /**
-   * dnsPolicy None uses the pod's dnsConfig alone; the others start from the node's resolv.conf
-   * (cluster DNS is not served yet, so ClusterFirst falls back to it, as the kubelet does without
-   * a cluster DNS address) with the pod's dnsConfig added.
-   */
-  private static DnsConfig dns(Pod pod) {
-    PodDNSConfig extra = pod.getSpec().getDnsConfig();
-    if (extra == null) return DnsConfig.NODE_DEFAULT;
-    List<String> options = new ArrayList<>();
-    if (extra.getOptions() != null) {
-      extra.getOptions().forEach(o -> options.add(o.getValue() == null ? o.getName() : o.getName() + ":" + o.getValue()));
-    }
-    return new DnsConfig(extra.getNameservers() == null ? List.of() : extra.getNameservers(),
-        extra.getSearches() == null ? List.of() : extra.getSearches(), options);
   }
 
   private static List<PortMapping> portMappings(Pod pod) {

@@ -1,0 +1,52 @@
+package dev.pier.dns;
+
+import dev.pier.controllers.ControllerManager;
+import dev.pier.controllers.runtime.Informer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
+/**
+ * Cluster DNS on the controller manager's informers. {@link #register} before the manager starts (the
+ * informers must exist when the hub lists); {@link #serve} a cell once its address is known.
+ */
+public final class ClusterDnsSetup {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterDnsSetup.class);
+    public static final String DEFAULT_DOMAIN = "cluster.local";
+
+    private final Informer services;
+    private final Informer slices;
+
+    private ClusterDnsSetup(Informer services, Informer slices) {
+        this.services = services;
+        this.slices = slices;
+    }
+
+    public static ClusterDnsSetup register(ControllerManager manager) {
+        return new ClusterDnsSetup(manager.informer("", "v1", "services"), manager.informer("discovery.k8s.io", "v1", "endpointslices"));
+    }
+
+    /**
+     * A DNS server for {@code cell} on {@code address} (a free port), answering its cluster domain and
+     * forwarding other names to the host's resolvers (never to itself).
+     */
+    public DnsServer serve(String cell, String address, String clusterDomain) {
+        InetAddress bind;
+        try {
+            bind = InetAddress.getByName(address);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an address: " + address, e);
+        }
+        Forwarder host = Forwarder.fromHost();
+        Forwarder forwarder = new Forwarder(host.upstreams().stream()
+                .filter(u -> !u.getAddress().equals(bind)).toList());
+        var dns = new ClusterDns(new ClusterRecords(clusterDomain), new InformerClusterView(cell, services, slices), forwarder);
+        DnsServer server = DnsServer.start(bind, 0, dns);
+        LOG.info("cell {}: cluster DNS for {} on {}:{} (UDP and TCP), other names forwarded to {}", cell, clusterDomain, address,
+                server.port(), forwarder.upstreams().stream().map(InetSocketAddress::toString).toList());
+        return server;
+    }
+}
