@@ -14,17 +14,22 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Cluster DNS on real nodes: {@code pier up --nodes 2} serves the {@code kube-dns} Service (10.96.0.10), and
  * busybox pods resolve Service names with it through the search path the agent writes into their
  * resolv.conf: a ClusterIP Service's IP, a headless Service's pod IPs, NXDOMAIN for a Service that does not
- * exist, and {@code wget http://web/} by its short name. Needs root and the node stack; no name outside the
+ * exist, and {@code wget http://web/} by its short name; and again after Pier restarts (its DNS server on a new
+ * port, the kube-dns EndpointSlice following it). Needs root and the node stack; no name outside the
  * cluster is resolved (traffic stays inside the namespaces Pier made).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterDnsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -51,6 +56,7 @@ class ClusterDnsTest {
     }
 
     @Test
+    @Order(1)
     void podsResolveServicesThroughKubeDns() {
         JsonNode kubeDns = json("get", "svc", "kube-dns", "-n", "kube-system", "-o", "json");
         assertThat(kubeDns.at("/spec/clusterIP").asText()).isEqualTo("10.96.0.10");
@@ -74,11 +80,46 @@ class ClusterDnsTest {
         List<String> podIps = new ArrayList<>();
         json("get", "pods", "-l", "app=web", "-o", "json").path("items").forEach(p -> podIps.add(p.at("/status/podIP").asText()));
 
+        String out = resolve("resolver");
+        String[] parts = out.split("-- nonexistent:|-- headless:|-- wget: ");
+        assertThat(parts).as(out).hasSize(4);
+        assertThat(parts[0]).as(out).contains("Address: " + clusterIp);
+        assertThat(parts[1]).as(out).contains("NXDOMAIN").doesNotContain(clusterIp);
+        for (String ip : podIps) assertThat(parts[2]).as(out).contains(ip);
+        assertThat(parts[3]).as(out).startsWith("reached")
+                .contains("nameserver 10.96.0.10")
+                .contains("search default.svc.cluster.local svc.cluster.local cluster.local")
+                .contains("ndots:5");
+    }
+
+    @Test
+    @Order(2)
+    void afterARestartTheServiceStillResolves() {
+        String port = slicePort();
+        assertThat(pier.stop()).isZero();
+        assertNothingLeft();
+        pier.start();
+        kubectl = new Kubectl(pier.clusterKubeconfig(), work.resolve("kubectl-2"));
+        assertThat(slicePort()).as("the DNS server's new port").isNotEqualTo(port);
+        kubectl.ok("rollout", "status", "deployment/web", "--timeout=90s");
+        Await.until(WAIT, "ready endpoints of web", () ->
+                json("get", "endpointslices", "-l", "kubernetes.io/service-name=web", "-o", "json").at("/items/0/endpoints").size() == 2);
+        String clusterIp = json("get", "svc", "web", "-o", "json").at("/spec/clusterIP").asText();
+        String out = resolve("resolver-2");
+        assertThat(out).contains("Address: " + clusterIp).contains("-- wget: reached");
+    }
+
+    private String slicePort() {
+        return json("get", "endpointslice", "kube-dns-pier", "-n", "kube-system", "-o", "json").at("/ports/0/port").asText();
+    }
+
+    /** Runs a busybox pod that looks names up and fetches http://web/, and returns what it wrote to its termination log. */
+    private String resolve(String name) {
         // busybox's nslookup reads the pod's resolv.conf; wget resolves "web" through its search path
         apply("""
                 apiVersion: v1
                 kind: Pod
-                metadata: {name: resolver}
+                metadata: {name: %s}
                 spec:
                   restartPolicy: Never
                   containers:
@@ -89,22 +130,13 @@ class ClusterDnsTest {
                       nslookup web-headless.default.svc.cluster.local > /tmp/c 2>&1;
                       if wget -q -O- http://web/ | grep -q "Welcome to nginx"; then w=reached; else w=failed; fi;
                       { cat /tmp/a; echo "-- nonexistent:"; cat /tmp/b; echo "-- headless:"; cat /tmp/c; echo "-- wget: $w"; cat /etc/resolv.conf; } > /dev/termination-log']
-                """);
+                """.formatted(name));
         JsonNode[] pod = {null};
-        Await.until(WAIT, () -> "pod resolver to finish; last seen: " + pod[0], () -> {
-            pod[0] = json("get", "pod", "resolver", "-o", "json");
+        Await.until(WAIT, () -> "pod " + name + " to finish; last seen: " + pod[0], () -> {
+            pod[0] = json("get", "pod", name, "-o", "json");
             return List.of("Succeeded", "Failed").contains(pod[0].at("/status/phase").asText());
         });
-        String out = pod[0].at("/status/containerStatuses/0/state/terminated/message").asText();
-        String[] parts = out.split("-- nonexistent:|-- headless:|-- wget: ");
-        assertThat(parts).as(out).hasSize(4);
-        assertThat(parts[0]).as(out).contains("Address: " + clusterIp);
-        assertThat(parts[1]).as(out).contains("NXDOMAIN").doesNotContain(clusterIp);
-        for (String ip : podIps) assertThat(parts[2]).as(out).contains(ip);
-        assertThat(parts[3]).as(out).startsWith("reached")
-                .contains("nameserver 10.96.0.10")
-                .contains("search default.svc.cluster.local svc.cluster.local cluster.local")
-                .contains("ndots:5");
+        return pod[0].at("/status/containerStatuses/0/state/terminated/message").asText();
     }
 
     private void assertNothingLeft() {
