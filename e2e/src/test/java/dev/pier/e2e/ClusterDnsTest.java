@@ -37,6 +37,8 @@ class ClusterDnsTest {
     private Path work;
     private PierProcess pier;
     private Kubectl kubectl;
+    /** This installation's machines' prefix, {@code pier<index>-}: other installations may run beside this test. */
+    private String machinePrefix;
 
     @BeforeAll
     void start() throws IOException {
@@ -58,6 +60,10 @@ class ClusterDnsTest {
     @Test
     @Order(1)
     void podsResolveServicesThroughKubeDns() {
+        // the DNS server listens on the machines' gateway, 10.250.<index>.1
+        String gateway = json("get", "endpointslice", "kube-dns-pier", "-n", "kube-system", "-o", "json").at("/endpoints/0/addresses/0").asText();
+        assertThat(gateway).matches("10\\.250\\.\\d+\\.1");
+        machinePrefix = "pier" + gateway.split("\\.")[2] + "-";
         JsonNode kubeDns = json("get", "svc", "kube-dns", "-n", "kube-system", "-o", "json");
         assertThat(kubeDns.at("/spec/clusterIP").asText()).isEqualTo("10.96.0.10");
         assertThat(kubeDns.at("/spec/ports").findValuesAsText("protocol")).containsExactlyInAnyOrder("UDP", "TCP");
@@ -150,6 +156,13 @@ class ClusterDnsTest {
                 String cmd = p.info().commandLine().orElse("");
                 if (cmd.contains(data)) leftovers.add("process " + p.pid() + ": " + cmd);
             });
+            Path netns = Path.of("/run/netns");
+            if (machinePrefix != null && Files.isDirectory(netns)) {
+                try (Stream<Path> names = Files.list(netns)) {
+                    names.map(n -> n.getFileName().toString()).filter(n -> n.startsWith(machinePrefix))
+                            .forEach(n -> leftovers.add("network namespace " + n));
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
