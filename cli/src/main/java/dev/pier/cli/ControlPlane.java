@@ -185,9 +185,10 @@ final class ControlPlane implements AutoCloseable {
      * there (decision 017).
      */
     void serveDns(Cell cell, String address) {
-        DnsServer server = dns.serve(cell.name(), address, ClusterDnsSetup.DEFAULT_DOMAIN);
+        LocalClient client = new LocalClient(cells, "pier-dns");
+        DnsServer server = dns.serve(cell.name(), address, ClusterDnsSetup.DEFAULT_DOMAIN, KubeDnsService.previousPort(client, cell.name()));
         dnsServers.add(server);
-        KubeDnsService.publish(new LocalClient(cells, "pier-dns"), cell.name(), address, server.port());
+        KubeDnsService.publish(client, cell.name(), address, server.port());
     }
 
     /** The process's metrics: controllers and the scheduler record into {@code metrics().controllers()}. */

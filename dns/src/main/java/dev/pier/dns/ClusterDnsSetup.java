@@ -30,10 +30,10 @@ public final class ClusterDnsSetup {
     }
 
     /**
-     * A DNS server for {@code cell} on {@code address} (a free port), answering its cluster domain and
+     * A DNS server for {@code cell} on {@code address}, on {@code preferredPort} if it is free (else any free port), answering its cluster domain and
      * forwarding other names to the host's resolvers (never to itself).
      */
-    public DnsServer serve(String cell, String address, String clusterDomain) {
+    public DnsServer serve(String cell, String address, String clusterDomain, int preferredPort) {
         InetAddress bind;
         try {
             bind = InetAddress.getByName(address);
@@ -44,7 +44,15 @@ public final class ClusterDnsSetup {
         Forwarder forwarder = new Forwarder(host.upstreams().stream()
                 .filter(u -> !u.getAddress().equals(bind)).toList());
         var dns = new ClusterDns(new ClusterRecords(clusterDomain), new InformerClusterView(cell, services, slices), forwarder);
-        DnsServer server = DnsServer.start(bind, 0, dns);
+        DnsServer server;
+        try {
+            server = DnsServer.start(bind, preferredPort, dns);
+        } catch (java.io.UncheckedIOException e) {
+            if (preferredPort == 0) throw e;
+            LOG.warn("cell {}: DNS port {} is taken ({}); serving on another, which the nodes follow within seconds", cell, preferredPort,
+                    e.getCause().toString());
+            server = DnsServer.start(bind, 0, dns);
+        }
         LOG.info("cell {}: cluster DNS for {} on {}:{} (UDP and TCP), other names forwarded to {}", cell, clusterDomain, address,
                 server.port(), forwarder.upstreams().stream().map(InetSocketAddress::toString).toList());
         return server;

@@ -30,7 +30,16 @@ public final class KubeDnsService {
     private KubeDnsService() {
     }
 
-    /** Creates the Service if missing and points its EndpointSlice at {@code address:port} (again at each start: the port changes). */
+    /**
+     * The port the cell's DNS server had before this start (0 if none): serving on it again keeps the nodes' DNAT
+     * rules right from the first query, instead of pods timing out until every agent has seen the new port.
+     */
+    public static int previousPort(LocalClient client, String cell) {
+        ResourceClient slices = client.resource(cell, client.builtin("discovery.k8s.io", "v1", "endpointslices"));
+        return slices.find(NAMESPACE, SLICE_NAME).map(s -> s.path("ports").path(0).path("port").asInt(0)).orElse(0);
+    }
+
+    /** Creates the Service if missing and points its EndpointSlice at {@code address:port} (again at each start, in case the port changed). */
     public static void publish(LocalClient client, String cell, String address, int port) {
         ResourceClient services = client.resource(cell, client.builtin("", "v1", "services"));
         if (services.find(NAMESPACE, NAME).isEmpty()) {

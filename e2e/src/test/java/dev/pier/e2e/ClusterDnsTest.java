@@ -24,8 +24,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Cluster DNS on real nodes: {@code pier up --nodes 2} serves the {@code kube-dns} Service (10.96.0.10), and
  * busybox pods resolve Service names with it through the search path the agent writes into their
  * resolv.conf: a ClusterIP Service's IP, a headless Service's pod IPs, NXDOMAIN for a Service that does not
- * exist, and {@code wget http://web/} by its short name; and again after Pier restarts (its DNS server on a new
- * port, the kube-dns EndpointSlice following it). Needs root and the node stack; no name outside the
+ * exist, and {@code wget http://web/} by its short name; and again after Pier restarts (its DNS server back
+ * on the same port, so that the nodes' rules stay right). Needs root and the node stack; no name outside the
  * cluster is resolved (traffic stays inside the namespaces Pier made).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -106,13 +106,23 @@ class ClusterDnsTest {
         assertNothingLeft();
         pier.start();
         kubectl = new Kubectl(pier.clusterKubeconfig(), work.resolve("kubectl-2"));
-        assertThat(slicePort()).as("the DNS server's new port").isNotEqualTo(port);
+        // the same port again, so the nodes' rules are right from the first query
+        assertThat(slicePort()).as("the DNS server's port").isEqualTo(port);
         kubectl.ok("rollout", "status", "deployment/web", "--timeout=90s");
-        Await.until(WAIT, "ready endpoints of web", () ->
-                json("get", "endpointslices", "-l", "kubernetes.io/service-name=web", "-o", "json").at("/items/0/endpoints").size() == 2);
+        Await.until(WAIT, "web's EndpointSlice naming its pods' current addresses, ready", this::webEndpointsCurrent);
         String clusterIp = json("get", "svc", "web", "-o", "json").at("/spec/clusterIP").asText();
         String out = resolve("resolver-2");
         assertThat(out).contains("Address: " + clusterIp).contains("-- wget: reached");
+    }
+
+    private boolean webEndpointsCurrent() {
+        List<String> podIps = new ArrayList<>();
+        json("get", "pods", "-l", "app=web", "-o", "json").path("items").forEach(p -> podIps.add(p.at("/status/podIP").asText()));
+        List<String> ready = new ArrayList<>();
+        for (JsonNode e : json("get", "endpointslices", "-l", "kubernetes.io/service-name=web", "-o", "json").at("/items/0/endpoints")) {
+            if (e.at("/conditions/ready").asBoolean(true)) ready.add(e.at("/addresses/0").asText());
+        }
+        return podIps.size() == 2 && ready.size() == 2 && ready.containsAll(podIps);
     }
 
     private String slicePort() {
@@ -121,7 +131,8 @@ class ClusterDnsTest {
 
     /** Runs a busybox pod that looks names up and fetches http://web/, and returns what it wrote to its termination log. */
     private String resolve(String name) {
-        // busybox's nslookup reads the pod's resolv.conf; wget resolves "web" through its search path
+        // busybox's nslookup reads the pod's resolv.conf; wget resolves "web" through its search path (a few tries:
+        // after a restart the node's proxy programs the endpoints a moment after the EndpointSlice shows them)
         apply("""
                 apiVersion: v1
                 kind: Pod
@@ -134,7 +145,7 @@ class ClusterDnsTest {
                     command: [sh, -c, 'nslookup web.default.svc.cluster.local > /tmp/a 2>&1;
                       nslookup nonexistent.default.svc.cluster.local > /tmp/b 2>&1;
                       nslookup web-headless.default.svc.cluster.local > /tmp/c 2>&1;
-                      if wget -q -O- http://web/ | grep -q "Welcome to nginx"; then w=reached; else w=failed; fi;
+                      w=failed; for i in 1 2 3 4 5; do if wget -q -O- http://web/ | grep -q "Welcome to nginx"; then w=reached; break; fi; sleep 2; done;
                       { cat /tmp/a; echo "-- nonexistent:"; cat /tmp/b; echo "-- headless:"; cat /tmp/c; echo "-- wget: $w"; cat /etc/resolv.conf; } > /dev/termination-log']
                 """.formatted(name));
         JsonNode[] pod = {null};
