@@ -11,13 +11,16 @@ import io.netty.handler.codec.spdy.SpdyDataFrame;
 import io.netty.handler.codec.spdy.SpdyFrameCodec;
 import io.netty.handler.codec.spdy.SpdyPingFrame;
 import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
+import io.netty.handler.codec.spdy.SpdySynReplyFrame;
 import io.netty.handler.codec.spdy.SpdyVersion;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.NetSocket;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +53,13 @@ final class SpdyRemoteCommand {
   private int stdinStream;
   private int resizeStream;
   private boolean ended;
+  /**
+   * Stdin the client sent before the runtime accepted the stdin stream (its SYN_REPLY): held back, as a
+   * SPDY client's CreateStream waits for the reply, or the runtime may not yet read the stream when its
+   * data and FIN arrive, and the command never sees the end of its input.
+   */
+  private final List<DefaultSpdyDataFrame> heldStdin = new ArrayList<>();
+  private boolean stdinAccepted;
 
   private SpdyRemoteCommand(ServerWebSocket client, NetSocket runtime) {
     this.client = client;
@@ -91,16 +101,24 @@ final class SpdyRemoteCommand {
     if (message.length() == 0 || ended) return;
     int channel = message.getUnsignedByte(0);
     if (channel == ChannelProtocols.STDIN && stdinStream != 0) {
-      codec.writeOutbound(new DefaultSpdyDataFrame(stdinStream, Unpooled.wrappedBuffer(message.getBytes(1, message.length()))));
+      toStdin(new DefaultSpdyDataFrame(stdinStream, Unpooled.wrappedBuffer(message.getBytes(1, message.length()))));
     } else if (channel == ChannelProtocols.RESIZE && resizeStream != 0) {
       codec.writeOutbound(new DefaultSpdyDataFrame(resizeStream, Unpooled.wrappedBuffer(message.getBytes(1, message.length()))));
     } else if (channel == ChannelProtocols.CLOSE && message.length() > 1 && message.getUnsignedByte(1) == ChannelProtocols.STDIN
         && stdinStream != 0) {
       DefaultSpdyDataFrame fin = new DefaultSpdyDataFrame(stdinStream);
       fin.setLast(true);
-      codec.writeOutbound(fin);
+      toStdin(fin);
     }
     flush();
+  }
+
+  private void toStdin(DefaultSpdyDataFrame frame) {
+    if (stdinAccepted) {
+      codec.writeOutbound(frame);
+    } else {
+      heldStdin.add(frame);
+    }
   }
 
   private synchronized void fromRuntime(Buffer bytes) {
@@ -123,10 +141,14 @@ final class SpdyRemoteCommand {
         }
       } else if (frame instanceof SpdyPingFrame ping) {
         codec.writeOutbound(new DefaultSpdyPingFrame(ping.id())); // answer the runtime's pings
+      } else if (frame instanceof SpdySynReplyFrame reply && reply.streamId() == stdinStream && !stdinAccepted) {
+        stdinAccepted = true;
+        heldStdin.forEach(codec::writeOutbound);
+        heldStdin.clear();
       } else if (frame instanceof SpdyRstStreamFrame reset) {
         LOG.debug("Runtime reset stream {}: {}", reset.streamId(), reset.status());
       }
-      // SYN_REPLY, SETTINGS, WINDOW_UPDATE and GOAWAY need nothing from this side
+      // other SYN_REPLYs, SETTINGS, WINDOW_UPDATE and GOAWAY need nothing from this side
     }
     flush();
   }
