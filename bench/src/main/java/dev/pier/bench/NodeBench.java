@@ -108,7 +108,10 @@ public final class NodeBench {
     // images present on both nodes before anything is timed
     for (String node : nodes) startAndWait(client, pod("warm-" + node, node), Duration.ofMinutes(2));
     client.pods().inNamespace("default").withLabel("bench", "warm").delete();
-    Thread.sleep(3_000);
+    // idle memory is read once the warm-up pods are gone from the nodes
+    for (String node : nodes) {
+      client.pods().inNamespace("default").withName("warm-" + node).waitUntilCondition(p -> p == null, 2, TimeUnit.MINUTES);
+    }
     Map<String, Long> idleRss = new HashMap<>();
     for (String node : nodes) idleRss.put(node, agents.get(node).rssKib());
 

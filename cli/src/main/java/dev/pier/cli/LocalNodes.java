@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.apiserver.cell.BootstrapTokens;
 import dev.pier.apiserver.cell.Cell;
 import dev.pier.apiserver.client.LocalClient;
+import dev.pier.cloud.host.Poll;
 import dev.pier.cloud.images.LocalRegistry;
 import dev.pier.cloud.images.SeedImages;
 import dev.pier.cloud.machine.LocalMachineConfig;
@@ -20,7 +21,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -99,29 +99,17 @@ final class LocalNodes implements AutoCloseable {
 
     private static void awaitReady(LocalClient client, Cell cell, List<String> names, PrintStream out) {
         var nodes = client.resource(cell.name(), client.builtin("", "v1", "nodes"));
-        Instant deadline = Instant.now().plus(READY_TIMEOUT);
         List<String> waiting = new ArrayList<>(names);
-        while (!waiting.isEmpty()) {
+        Poll.until(READY_TIMEOUT, () -> "nodes " + waiting + " to be Ready; see the agent logs under"
+                + " machines/<name>/logs/agent.log in the data directory", () -> {
             waiting.removeIf(name -> {
                 Optional<ObjectNode> node = nodes.find(null, name);
-                if (node.isPresent() && ready(node.get())) {
-                    out.println("  node " + name + " is Ready");
-                    return true;
-                }
-                return false;
+                if (node.isEmpty() || !ready(node.get())) return false;
+                out.println("  node " + name + " is Ready");
+                return true;
             });
-            if (waiting.isEmpty()) break;
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("nodes " + waiting + " not Ready after " + READY_TIMEOUT.toMinutes()
-                        + " minutes; see the agent logs under machines/<name>/logs/agent.log in the data directory");
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for nodes", e);
-            }
-        }
+            return waiting.isEmpty();
+        });
     }
 
     private static boolean ready(ObjectNode node) {

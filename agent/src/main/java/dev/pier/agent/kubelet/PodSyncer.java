@@ -193,9 +193,14 @@ final class PodSyncer {
         step.keepRunning(c, latest, restartOnExit(pod), false);
       }
     }
-    if (initFailed) stopAll(pod, runtime(uid), Duration.ZERO);
-    prune(runtime(uid), sandboxId);
-    report(pod, runtime(uid), podIp, step.waiting, initDone, initFailed);
+    // one read of what this sync's actions left; pruning removes only attempts the status does not show
+    RuntimePod after = runtime(uid);
+    if (initFailed) {
+      stopAll(pod, after, Duration.ZERO);
+      after = runtime(uid);
+    }
+    prune(after, sandboxId);
+    report(pod, after, podIp, step.waiting, initDone, initFailed);
     return step.nextSync.compareTo(config.resyncPeriod()) < 0 ? step.nextSync : config.resyncPeriod();
   }
 
