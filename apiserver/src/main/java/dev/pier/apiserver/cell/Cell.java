@@ -7,7 +7,10 @@ import dev.pier.apiserver.discovery.Discovery;
 import dev.pier.apiserver.discovery.OpenApi;
 import dev.pier.apiserver.errors.ApiException;
 import dev.pier.apiserver.meta.Json;
+import dev.pier.apiserver.admission.ClaimAdmission;
+import dev.pier.apiserver.registry.Admission;
 import dev.pier.apiserver.registry.Keys;
+import dev.pier.apiserver.registry.ListOptions;
 import dev.pier.apiserver.registry.NamespaceGuard;
 import dev.pier.apiserver.registry.ResourceRegistry;
 import dev.pier.apiserver.registry.ResourceStore;
@@ -141,7 +144,21 @@ public final class Cell implements AutoCloseable {
     /** The generic store of a resource in this cell. */
     public ResourceStore store(ResourceType type) {
         return stores.computeIfAbsent(type, t -> new ResourceStore(kv, name, t, () -> cache(t),
-                t.namespaced() ? namespaceGuard() : NamespaceGuard.NONE, clock));
+                t.namespaced() ? namespaceGuard() : NamespaceGuard.NONE, admission(t), clock));
+    }
+
+    private Admission admission(ResourceType type) {
+        if (!type.group().isEmpty() || !type.resource().equals("persistentvolumeclaims")) return Admission.NONE;
+        ResourceType classes = builtin.registry().find("storage.k8s.io", "v1", "storageclasses").orElseThrow();
+        ResourceType volumes = builtin.registry().find("", "v1", "persistentvolumes").orElseThrow();
+        return new ClaimAdmission(() -> items(store(classes).list("", ListOptions.all())),
+                pv -> kv.get(Keys.objectKey(name, volumes, "", pv)).map(StoredObjects::decode));
+    }
+
+    private static List<ObjectNode> items(ObjectNode list) {
+        List<ObjectNode> out = new java.util.ArrayList<>();
+        list.path("items").forEach(i -> out.add((ObjectNode) i));
+        return out;
     }
 
     /** The watch cache of a resource in this cell, started on first use. */

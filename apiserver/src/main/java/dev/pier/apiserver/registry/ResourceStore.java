@@ -41,17 +41,19 @@ public final class ResourceStore {
     private final ResourceType type;
     private final Supplier<WatchCache> cache;
     private final NamespaceGuard namespaces;
+    private final Admission admission;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Function<KeyValue, ObjectNode> decoder;
 
     public ResourceStore(KeyValueStore kv, String cell, ResourceType type, Supplier<WatchCache> cache,
-                         NamespaceGuard namespaces, Clock clock) {
+                         NamespaceGuard namespaces, Admission admission, Clock clock) {
         this.kv = kv;
         this.cell = cell;
         this.type = type;
         this.cache = cache;
         this.namespaces = namespaces;
+        this.admission = admission;
         this.clock = clock;
         this.decoder = StoredObjects.decoder(type);
     }
@@ -77,6 +79,7 @@ public final class ResourceStore {
         else meta.remove("generation");
         if (type.strategy().resetsStatusOnCreate()) object.remove("status");
         type.strategy().prepareForCreate(object);
+        admission.admitCreate(object);
         if (type.strategy() instanceof RecordsRequestor r) r.recordRequestor(object, options.user());
         ObjectMetaRules.dropEmpty(meta);
         FieldManager.recordCreate(type, object, options, clock);
@@ -267,6 +270,7 @@ public final class ResourceStore {
                     : type.strategy().validateUpdate(next, current));
             errors.addAll(ObjectMetaRules.validate(next, NameRule.PATH_SEGMENT));
             if (!errors.isEmpty()) throw ApiException.invalid(type.group(), type.kind(), name, errors);
+            if (scope == UpdateScope.OBJECT) admission.admitUpdate(next, current);
             Allocator allocator = type.strategy().allocator();
             Runnable unallocate = allocator.allocate(kv, cell, next, current, options.dryRun());
             if (options.dryRun()) return next;

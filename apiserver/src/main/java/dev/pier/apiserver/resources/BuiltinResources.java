@@ -29,6 +29,7 @@ import dev.pier.apiserver.resources.events.EventsV1Strategy;
 import dev.pier.apiserver.resources.policy.PodDisruptionBudgetStrategy;
 import dev.pier.apiserver.resources.rbac.RbacStrategies;
 import dev.pier.apiserver.resources.storage.StorageClassStrategy;
+import dev.pier.apiserver.resources.storage.StorageKinds;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +76,9 @@ public final class BuiltinResources {
         t.add(ns("coordination.k8s.io", "v1", "leases", "Lease", List.of(), List.of(), LeaseStrategy.LEASES));
         t.add(ns("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", List.of(), List.of(), new EndpointSliceStrategy()));
         t.add(cluster("storage.k8s.io", "v1", "storageclasses", "StorageClass", List.of("sc"), List.of(), new StorageClassStrategy()));
+        t.add(cluster("storage.k8s.io", "v1", "volumeattachments", "VolumeAttachment", List.of(), List.of(), StorageKinds.VOLUME_ATTACHMENTS));
+        t.add(cluster("storage.k8s.io", "v1", "csinodes", "CSINode", List.of(), List.of(), StorageKinds.CSI_NODES));
+        t.add(cluster("storage.k8s.io", "v1", "csidrivers", "CSIDriver", List.of(), List.of(), StorageKinds.CSI_DRIVERS));
         t.add(ns("events.k8s.io", "v1", "events", "Event", List.of("ev"), List.of(), new EventsV1Strategy()));
         t.add(ns("networking.k8s.io", "v1", "ingresses", "Ingress", List.of("ing"), List.of(), IngressStrategy.INSTANCE));
         t.add(ns("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", List.of("pdb"), List.of(), new PodDisruptionBudgetStrategy()));
