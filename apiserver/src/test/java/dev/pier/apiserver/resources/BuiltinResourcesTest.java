@@ -15,7 +15,7 @@ class BuiltinResourcesTest {
 
     @Test
     void everyKindIsServed() {
-        assertThat(registry.all()).hasSize(32);
+        assertThat(registry.all()).hasSize(35);
         Map<String, String> shortNames = registry.all().stream().filter(t -> !t.shortNames().isEmpty())
                 .collect(Collectors.toMap(ResourceType::groupResource, t -> String.join(",", t.shortNames())));
         assertThat(shortNames).containsEntry("pods", "po").containsEntry("deployments.apps", "deploy")
