@@ -28,6 +28,9 @@ import dev.pier.controllers.runtime.ObjectKey;
 import dev.pier.controllers.runtime.Reconciler;
 import dev.pier.controllers.runtime.WorkQueue;
 import dev.pier.controllers.statefulset.StatefulSetController;
+import dev.pier.controllers.volume.ClaimBinder;
+import dev.pier.controllers.volume.InUseProtection;
+import dev.pier.controllers.volume.VolumeReleaser;
 import dev.pier.storage.KeyValueStore;
 
 import java.time.Clock;
@@ -137,6 +140,20 @@ public final class ControllerManager implements AutoCloseable {
         m.add("endpoint", endpointsQueue, EndpointsController.create(client, services, pods,
                 m.informer("", "v1", "endpoints"), endpointsQueue), 2);
         // ---- end Service endpoints ----
+
+        // ---- PersistentVolumes: binding, release, in-use protection (decision 018) ----
+        Informer claims = m.informer("", "v1", "persistentvolumeclaims");
+        Informer volumes = m.informer("", "v1", "persistentvolumes");
+        WorkQueue<ObjectKey> claimQueue = m.queue("claims");
+        m.add("persistentvolume-binder", claimQueue, new ClaimBinder(client, claims, volumes,
+                m.informer("storage.k8s.io", "v1", "storageclasses"), m.events, claimQueue), 2);
+        WorkQueue<ObjectKey> releaseQueue = m.queue("volumes");
+        m.add("persistentvolume-releaser", releaseQueue, new VolumeReleaser(client, volumes, claims, m.events, releaseQueue), 1);
+        WorkQueue<ObjectKey> pvcProtectionQueue = m.queue("pvcprotection");
+        m.add("pvc-protection", pvcProtectionQueue, InUseProtection.forClaims(client, claims, pods, pvcProtectionQueue), 1);
+        WorkQueue<ObjectKey> pvProtectionQueue = m.queue("pvprotection");
+        m.add("pv-protection", pvProtectionQueue, InUseProtection.forVolumes(client, volumes, pvProtectionQueue), 1);
+        // ---- end PersistentVolumes ----
 
         // ---- node certificates: approve what nodes may have, sign what was approved ----
         Informer csrs = m.informer("certificates.k8s.io", "v1", "certificatesigningrequests");

@@ -8,6 +8,7 @@ import dev.pier.apiserver.discovery.OpenApi;
 import dev.pier.apiserver.errors.ApiException;
 import dev.pier.apiserver.meta.Json;
 import dev.pier.apiserver.admission.ClaimAdmission;
+import dev.pier.apiserver.admission.InUseProtectionAdmission;
 import dev.pier.apiserver.registry.Admission;
 import dev.pier.apiserver.registry.Keys;
 import dev.pier.apiserver.registry.ListOptions;
@@ -148,11 +149,13 @@ public final class Cell implements AutoCloseable {
     }
 
     private Admission admission(ResourceType type) {
-        if (!type.group().isEmpty() || !type.resource().equals("persistentvolumeclaims")) return Admission.NONE;
+        if (!type.group().isEmpty()) return Admission.NONE;
+        if (type.resource().equals("persistentvolumes")) return InUseProtectionAdmission.VOLUMES;
+        if (!type.resource().equals("persistentvolumeclaims")) return Admission.NONE;
         ResourceType classes = builtin.registry().find("storage.k8s.io", "v1", "storageclasses").orElseThrow();
         ResourceType volumes = builtin.registry().find("", "v1", "persistentvolumes").orElseThrow();
-        return new ClaimAdmission(() -> items(store(classes).list("", ListOptions.all())),
-                pv -> kv.get(Keys.objectKey(name, volumes, "", pv)).map(StoredObjects::decode));
+        return Admission.chain(InUseProtectionAdmission.CLAIMS, new ClaimAdmission(() -> items(store(classes).list("", ListOptions.all())),
+                pv -> kv.get(Keys.objectKey(name, volumes, "", pv)).map(StoredObjects::decode)));
     }
 
     private static List<ObjectNode> items(ObjectNode list) {

@@ -20,4 +20,21 @@ public interface Admission {
     /** May refuse an update with an ApiException; {@code old} is the stored object. */
     default void admitUpdate(ObjectNode object, ObjectNode old) {
     }
+
+    /** {@code first}, then {@code then}. */
+    static Admission chain(Admission first, Admission then) {
+        return new Admission() {
+            @Override
+            public void admitCreate(ObjectNode object) {
+                first.admitCreate(object);
+                then.admitCreate(object);
+            }
+
+            @Override
+            public void admitUpdate(ObjectNode object, ObjectNode old) {
+                first.admitUpdate(object, old);
+                then.admitUpdate(object, old);
+            }
+        };
+    }
 }
