@@ -27,12 +27,20 @@ final class Placement {
     enum Strategy { MOST_ALLOCATED, LEAST_ALLOCATED }
 
     /** The outcome: a node, or the reasons every node was refused, counted. */
-    record Decision(String node, int nodes, Map<String, Integer> reasons) {
-        /** Kubernetes' FailedScheduling message: {@code 0/3 nodes are available: 1 ..., 2 Insufficient cpu.} */
+    record Decision(String node, int nodes, Map<String, Integer> reasons, String podProblem) {
+        Decision(String node, int nodes, Map<String, Integer> reasons) {
+            this(node, nodes, reasons, null);
+        }
+
+        /**
+         * Kubernetes' FailedScheduling message: {@code 0/3 nodes are available: 1 ..., 2 Insufficient cpu.}, or with
+         * a reason that holds for every node (a missing claim), that reason without counts.
+         */
         String message() {
             if (nodes == 0) return "no nodes available to schedule pods";
             List<String> parts = new ArrayList<>();
-            reasons.forEach((reason, count) -> parts.add(count + " " + reason));
+            if (podProblem != null) parts.add(podProblem);
+            else reasons.forEach((reason, count) -> parts.add(count + " " + reason));
             parts.sort(null);
             String base = "0/" + nodes + " nodes are available" + (parts.isEmpty() ? "" : ": " + String.join(", ", parts)) + ".";
             return base + " preemption: 0/" + nodes + " nodes are available: " + nodes + " Preemption is not helpful for scheduling.";
@@ -43,6 +51,7 @@ final class Placement {
     private final NodeInfo.PodUsage usage;
     private final Supplier<Collection<ObjectNode>> cellPods;
     private final Strategy strategy;
+    private VolumeFit volumes;
     private List<ObjectNode> podsCache;
 
     Placement(JsonNode pod, Supplier<Collection<ObjectNode>> cellPods, Strategy strategy) {
@@ -52,6 +61,12 @@ final class Placement {
         this.strategy = strategy;
     }
 
+    /** Also checks the pod's volumes against each node. */
+    Placement withVolumes(VolumeFit fit) {
+        this.volumes = fit;
+        return this;
+    }
+
     NodeInfo.PodUsage usage() {
         return usage;
     }
@@ -59,6 +74,7 @@ final class Placement {
     Decision decide(Collection<NodeInfo> nodes, Map<String, NodeInfo> byName) {
         Map<String, Integer> reasons = new HashMap<>();
         if (nodes.isEmpty()) return new Decision(null, 0, reasons);
+        if (volumes != null && volumes.podProblem().isPresent()) return new Decision(null, nodes.size(), reasons, volumes.podProblem().get());
         List<NodeInfo> feasible = new ArrayList<>();
         for (NodeInfo n : nodes) {
             List<String> why = filter(n, byName);
@@ -122,7 +138,9 @@ final class Placement {
             if (amount > 0 && n.requested(resource) + amount > n.allocatable(resource)) why.add("Insufficient " + resource);
         });
         if (!why.isEmpty()) return why;
-        if (!podAffinityFits(n, byName)) why.add("node(s) didn't match pod affinity rules");
+        String volumeProblem = volumes == null ? null : volumes.nodeProblem(n);
+        if (volumeProblem != null) why.add(volumeProblem);
+        else if (!podAffinityFits(n, byName)) why.add("node(s) didn't match pod affinity rules");
         else if (!podAntiAffinityFits(n, byName)) why.add("node(s) didn't match pod anti-affinity rules");
         else if (!hardSpreadFits(n, byName)) why.add("node(s) didn't match pod topology spread constraints");
         return why;

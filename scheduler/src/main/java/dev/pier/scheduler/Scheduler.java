@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,11 +37,14 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Scheduler implements Reconciler<ObjectKey> {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
     public static final String NAME = "default-scheduler";
+    /** The annotation that tells the provisioner where a claim's first consumer runs. */
+    static final String SELECTED_NODE = "volume.kubernetes.io/selected-node";
     /** Unschedulable pods are tried again at least this often, as Kubernetes flushes them. */
     private static final Duration RETRY_UNSCHEDULABLE = Duration.ofMinutes(5);
 
     private final LocalClient client;
     private final Informer pods;
+    private final VolumeInformers volumes;
     private final EventRecorder events;
     private final WorkQueue<ObjectKey> queue;
     private final Clock clock;
@@ -63,10 +67,15 @@ public final class Scheduler implements Reconciler<ObjectKey> {
         }
     }
 
-    public Scheduler(LocalClient client, Informer nodes, Informer pods, EventRecorder events, WorkQueue<ObjectKey> queue,
-                     Clock clock, boolean binPacking, SchedulingMetrics metrics) {
+    /** The informers of what a pod's volumes need: claims, volumes, storage classes, CSI nodes. */
+    public record VolumeInformers(Informer claims, Informer volumes, Informer classes, Informer csiNodes) {
+    }
+
+    public Scheduler(LocalClient client, Informer nodes, Informer pods, VolumeInformers volumes, EventRecorder events,
+                     WorkQueue<ObjectKey> queue, Clock clock, boolean binPacking, SchedulingMetrics metrics) {
         this.client = client;
         this.pods = pods;
+        this.volumes = volumes;
         this.events = events;
         this.queue = queue;
         this.clock = clock;
@@ -93,6 +102,10 @@ public final class Scheduler implements Reconciler<ObjectKey> {
                 state(cell).nodeDeleted(last.path("metadata").path("name").asText());
             }
         });
+        // a claim bound, a volume made or a node's volume limit changed may let a waiting pod in
+        for (Informer i : List.of(volumes.claims(), volumes.volumes(), volumes.classes(), volumes.csiNodes())) {
+            i.addHandler(EventHandler.onChange((cell, o) -> retryUnschedulable(cell)));
+        }
         pods.addHandler(new EventHandler() {
             @Override
             public void onAdd(String cell, ObjectNode pod) {
@@ -146,7 +159,11 @@ public final class Scheduler implements Reconciler<ObjectKey> {
         long[] tries = attempts.computeIfAbsent(Owners.uid(pod), u -> new long[]{0, started});
         tries[0]++;
         CellState state = state(key.cell());
-        Placement placement = new Placement(pod, () -> pods.list(key.cell(), ""), strategy);
+        // every pod of the cell, across namespaces: affinity, spread and volume counts look at all of them
+        Placement placement = new Placement(pod, () -> pods.listCell(key.cell()), strategy);
+        VolumeFit volumeFit = VolumeFit.claimNames(pod).isEmpty() ? null : VolumeFit.of(key.cell(), pod, volumes.claims(),
+                volumes.volumes(), volumes.classes(), volumes.csiNodes(), pods.listCell(key.cell()));
+        if (volumeFit != null) placement.withVolumes(volumeFit);
         Placement.Decision decision;
         synchronized (state) {
             // assumed by an earlier sync whose binding the informer has not shown yet: nothing to do
@@ -160,6 +177,10 @@ public final class Scheduler implements Reconciler<ObjectKey> {
             unschedulable(key, pod, decision.message());
             metrics.attempt(key.cell(), "unschedulable", seconds(started));
             return Result.requeueAfter(RETRY_UNSCHEDULABLE);
+        }
+        if (volumeFit != null && !selectNode(key, volumeFit, decision.node())) {
+            state.forget(pod);
+            return Result.requeueAfter(Duration.ofSeconds(1));
         }
         ObjectNode binding = Json.object();
         binding.put("apiVersion", "v1");
@@ -185,6 +206,27 @@ public final class Scheduler implements Reconciler<ObjectKey> {
                 "Successfully assigned " + key.namespace() + "/" + key.name() + " to " + decision.node());
         LOG.debug("bound {} to {}", key, decision.node());
         return Result.done();
+    }
+
+    /**
+     * Names the chosen node on the pod's claims that wait for their first consumer, so their volumes are made
+     * where the pod runs (Kubernetes' VolumeBinding PreBind). False when a claim changed under us: try again.
+     */
+    private boolean selectNode(ObjectKey key, VolumeFit fit, String node) {
+        for (ObjectNode claim : fit.claimsToProvision()) {
+            if (claim.path("metadata").path("annotations").path(SELECTED_NODE).asText("").equals(node)) continue;
+            ObjectNode patch = Json.object();
+            patch.putObject("metadata").put("resourceVersion", claim.path("metadata").path("resourceVersion").asText())
+                    .putObject("annotations").put(SELECTED_NODE, node);
+            try {
+                client.resource(key.cell(), volumes.claims().type()).patch(key.namespace(), claim.path("metadata").path("name").asText(),
+                        PatchType.MERGE, patch, false);
+            } catch (ApiException e) {
+                if (e.code() == 409 || e.code() == 404) return false;
+                throw e;
+            }
+        }
+        return true;
     }
 
     private void unschedulable(ObjectKey key, ObjectNode pod, String message) {
