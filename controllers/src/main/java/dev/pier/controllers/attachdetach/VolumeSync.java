@@ -180,7 +180,8 @@ final class VolumeSync {
         for (ObjectNode pod : pods) {
             String subject = "multi-attach/" + Owners.uid(pod);
             lasting.add(subject);
-            if (reported.first(scope(cell, volume.pv()), subject, message)) {
+            // once per pod, as Kubernetes does: the holder leaving does not make the refusal news
+            if (reported.first(scope(cell, volume.pv()), subject, "refused")) {
                 LOG.info("{}: not attaching ReadWriteOnce volume {} for pod {}/{}: {}", cell, volume.pv(),
                         pod.path("metadata").path("namespace").asText(), pod.path("metadata").path("name").asText(), message);
                 events.multiAttach(cell, pod, message);
