@@ -7,6 +7,7 @@ import dev.pier.controllers.runtime.Informer;
 import dev.pier.controllers.runtime.WorkQueue;
 
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 
 /**
  * Which keys a change makes stale. Handlers only compute keys (some with a lookup in an informer) and add
@@ -96,7 +97,7 @@ final class Requeues {
     }
 
     /** A handler that looks at adds and deletes always, and at updates when {@code relevant} says so (old and new state both). */
-    private static EventHandler changes(BiConsumer<String, JsonNode> enqueue, java.util.function.BiPredicate<JsonNode, JsonNode> relevant) {
+    private static EventHandler changes(BiConsumer<String, JsonNode> enqueue, BiPredicate<JsonNode, JsonNode> relevant) {
         return new EventHandler() {
             @Override
             public void onAdd(String cell, ObjectNode object) {

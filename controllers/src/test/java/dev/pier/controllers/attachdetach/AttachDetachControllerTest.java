@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
@@ -209,7 +210,7 @@ class AttachDetachControllerTest {
     }
 
     @Test
-    void detachesFromANodeNotReadyForSixMinutesEvenWhileItListsTheVolume() throws Exception {
+    void detachesFromANodeNotReadyForSixMinutesEvenWhileItListsTheVolume() {
         node("node-1");
         boundVolume("pv-1", "vol-1", "data", "ReadWriteOnce");
         ObjectNode pod = pod("web-0", "node-1", "data");
@@ -302,7 +303,7 @@ class AttachDetachControllerTest {
         api.settle();
     }
 
-    private void ready(String node, String status, java.time.Instant since) {
+    private void ready(String node, String status, Instant since) {
         ObjectNode n = api.resource("", "nodes").get("", node);
         ObjectNode ready = (ObjectNode) n.withObject("status").withArray("conditions").get(0);
         ready.put("status", status).put("lastTransitionTime", since.toString());
