@@ -3,6 +3,8 @@ package dev.pier.controllers;
 import dev.pier.apiserver.cell.Cells;
 import dev.pier.apiserver.client.LocalClient;
 import dev.pier.apiserver.registry.ResourceType;
+import dev.pier.controllers.attachdetach.AttachDetachController;
+import dev.pier.controllers.attachdetach.AttachDetachKey;
 import dev.pier.controllers.certificates.CsrApprover;
 import dev.pier.controllers.certificates.CsrSigner;
 import dev.pier.controllers.cronjob.CronJobController;
@@ -130,6 +132,13 @@ public final class ControllerManager implements AutoCloseable {
         m.add(new Controller<>("statefulset", stsQueue, new StatefulSetController(client, m.informer("apps", "v1", "statefulsets"),
                 revisions, pods, m.informer("", "v1", "persistentvolumeclaims"), m.events, stsQueue, clock), m.hub, 2));
         // ---- end DaemonSets and StatefulSets ----
+
+        // ---- block storage: a VolumeAttachment for every volume a scheduled pod needs (decision 018) ----
+        WorkQueue<AttachDetachKey> attachQueue = m.queue("attachdetach");
+        m.add("attachdetach", attachQueue, AttachDetachController.create(client, pods, m.informer("", "v1", "persistentvolumeclaims"),
+                m.informer("", "v1", "persistentvolumes"), m.informer("storage.k8s.io", "v1", "volumeattachments"),
+                m.informer("storage.k8s.io", "v1", "csidrivers"), nodes, m.events, attachQueue, clock), 2);
+        // ---- end block storage ----
 
         // ---- Service endpoints: EndpointSlices and the legacy Endpoints ----
         Informer services = m.informer("", "v1", "services");
