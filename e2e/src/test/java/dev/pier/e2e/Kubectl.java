@@ -57,6 +57,31 @@ final class Kubectl {
         }
     }
 
+    /** {@code kubectl apply -f -} of a manifest; fails the test if kubectl does. */
+    void apply(String manifest) {
+        runWithInput(manifest, "apply", "-f", "-").assertOk();
+    }
+
+    /** {@code kubectl <args> -o json}, parsed. */
+    com.fasterxml.jackson.databind.JsonNode json(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("-o", "json"));
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(ok(all.toArray(String[]::new)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The items of {@code kubectl get <args> -o json}. */
+    List<com.fasterxml.jackson.databind.JsonNode> items(String... args) {
+        List<String> all = new ArrayList<>(List.of("get"));
+        all.addAll(List.of(args));
+        List<com.fasterxml.jackson.databind.JsonNode> out = new ArrayList<>();
+        json(all.toArray(String[]::new)).path("items").forEach(out::add);
+        return out;
+    }
+
     /** Runs kubectl and returns whatever happened. */
     Result run(String... args) {
         return run(null, DEFAULT_TIMEOUT, args);
