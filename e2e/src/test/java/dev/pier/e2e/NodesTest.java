@@ -353,6 +353,67 @@ class NodesTest {
 
     @Test
     @Order(12)
+    void servicesFollowReadinessSessionAffinityAndScaleAndLeaveNoRulesWhenDeleted() throws Exception {
+        // busybox httpd answering with its pod's name; Ready while /tmp/ready exists
+        apply("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: who}
+                spec:
+                  replicas: 3
+                  selector: {matchLabels: {app: who}}
+                  template:
+                    metadata: {labels: {app: who}}
+                    spec:
+                      terminationGracePeriodSeconds: 1
+                      containers:
+                      - name: httpd
+                        image: busybox
+                        command: [sh, -c, 'mkdir -p /www && hostname > /www/index.html && touch /tmp/ready && exec httpd -f -p 8080 -h /www']
+                        readinessProbe: {exec: {command: [cat, /tmp/ready]}, periodSeconds: 1, failureThreshold: 1}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: who}
+                spec:
+                  type: NodePort
+                  selector: {app: who}
+                  ports: [{port: 80, targetPort: 8080}]
+                """);
+        kubectl.ok("rollout", "status", "deployment/who", "--timeout=90s");
+        String nodeIp = address(items("nodes").getFirst(), "InternalIP");
+        String url = "http://" + nodeIp + ":" + json("get", "svc", "who", "-o", "json").at("/spec/ports/0/nodePort").asInt() + "/";
+        Await.until(RUNNING, "three ready endpoints of who", () -> readyEndpoints("who") == 3);
+        assertThat(answeringPods(url, 30)).as("30 requests reach every pod").hasSize(3);
+
+        // a pod whose readiness probe fails leaves the rotation
+        String unready = items("pods", "-l", "app=who").getFirst().at("/metadata/name").asText();
+        kubectl.ok("exec", unready, "--", "rm", "/tmp/ready");
+        Await.until(RUNNING, "two ready endpoints of who", () -> readyEndpoints("who") == 2);
+        Await.until(RUNNING, "no request reaching the unready pod", () -> !answeringPods(url, 30).contains(unready));
+        kubectl.ok("exec", unready, "--", "touch", "/tmp/ready");
+        Await.until(RUNNING, "three ready endpoints again", () -> readyEndpoints("who") == 3);
+
+        // ClientIP affinity: every request of this host reaches one pod (by chance: (1/3)^19)
+        kubectl.ok("patch", "svc", "who", "-p", "{\"spec\":{\"sessionAffinity\":\"ClientIP\"}}");
+        Await.until(RUNNING, "requests sticking to one pod", () -> answeringPods(url, 20).size() == 1);
+
+        // scaled down to one: only that pod answers
+        kubectl.ok("patch", "svc", "who", "-p", "{\"spec\":{\"sessionAffinity\":\"None\"}}");
+        kubectl.ok("scale", "deployment", "who", "--replicas=1");
+        Await.until(RUNNING, "one ready endpoint", () -> readyEndpoints("who") == 1);
+        Await.until(RUNNING, "only the remaining pod answering", () -> answeringPods(url, 20).size() == 1);
+
+        // deleting the Service removes its rules from every node
+        kubectl.ok("delete", "svc", "who");
+        for (String node : NODES) {
+            Await.until(RUNNING, "no rules of default/who on " + node, () -> !natRules(node).contains("default/who"));
+        }
+        kubectl.ok("delete", "deployment", "who");
+    }
+
+    @Test
+    @Order(13)
     void aRestartedPierBringsItsNodesAndPodsBack() {
         assertThat(pier.stop()).isZero();
         assertNothingLeft();
@@ -365,6 +426,43 @@ class NodesTest {
     }
 
     // ---- helpers ----
+
+    private int readyEndpoints(String service) {
+        int ready = 0;
+        for (JsonNode slice : items("endpointslices", "-l", "kubernetes.io/service-name=" + service)) {
+            for (JsonNode e : slice.path("endpoints")) if (e.at("/conditions/ready").asBoolean(false)) ready++;
+        }
+        return ready;
+    }
+
+    /** The pod names that answered {@code requests} GETs of a "who" Service, each on a new connection. */
+    private static Set<String> answeringPods(String url, int requests) {
+        Set<String> names = new HashSet<>();
+        try {
+            for (int i = 0; i < requests; i++) names.add(httpGet(url).strip());
+        } catch (Exception e) {
+            throw new AssertionError(url + ": " + e, e);
+        }
+        return names;
+    }
+
+    /** The nat table of a node's network namespace. */
+    private String natRules(String node) {
+        try {
+            String netns = "pier" + Files.readString(pier.dataDir().resolve("machines").resolve("network")).strip() + "-" + node;
+            Process p = new ProcessBuilder("nsenter", "--net=/run/netns/" + netns, "iptables-save", "-t", "nat")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(out).isZero();
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
 
     private void assertNothingLeft() {
         String data = pier.dataDir().toString();
