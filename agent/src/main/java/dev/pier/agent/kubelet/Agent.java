@@ -87,7 +87,7 @@ public final class Agent implements AutoCloseable {
     AgentEvents events = new AgentEvents(client, config.nodeName(), clock);
     SyncQueue queue = new SyncQueue(timers);
     Probes probes = new Probes(cri, timers, events, queue::add);
-    ClaimVolumes claims = new ClaimVolumes(client, config, volumeRecords, new BlockStager(), volumesInUse, registration, events);
+    ClaimVolumes claims = new ClaimVolumes(StorageObjects.of(client), config, volumeRecords, new BlockStager(), volumesInUse, registration, events);
     VolumeManager volumes = new VolumeManager(config, facts, claims);
     PodSyncer syncer = new PodSyncer(config, cri, new PodApi(client), volumes,
         new ImagePuller(cri, events, new PullSecrets(), clock), new EnvResolver(config.nodeName(), config.nodeIp(), facts),

@@ -10,10 +10,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.storage.VolumeAttachment;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,7 +40,7 @@ final class ClaimVolumes {
   private static final Logger log = LoggerFactory.getLogger(ClaimVolumes.class);
   private static final String DEFAULT_FS_TYPE = "ext4";
 
-  private final KubernetesClient client;
+  private final StorageObjects api;
   private final AgentConfig config;
   private final VolumeRecords records;
   private final BlockStager stager;
@@ -52,9 +49,9 @@ final class ClaimVolumes {
   private final AgentEvents events;
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-  ClaimVolumes(KubernetesClient client, AgentConfig config, VolumeRecords records, BlockStager stager, VolumesInUse inUse,
+  ClaimVolumes(StorageObjects api, AgentConfig config, VolumeRecords records, BlockStager stager, VolumesInUse inUse,
       VolumesInUse.Reporter reporter, AgentEvents events) {
-    this.client = client;
+    this.api = api;
     this.config = config;
     this.records = records;
     this.stager = stager;
@@ -103,7 +100,7 @@ final class ClaimVolumes {
     String namespace = pod.getMetadata().getNamespace();
     String claimName = v.getPersistentVolumeClaim().getClaimName();
     String claimRef = namespace + "/" + claimName;
-    PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace(namespace).withName(claimName).get();
+    PersistentVolumeClaim claim = api.claim(namespace, claimName);
     if (claim == null) {
       throw VolumeNotReadyException.waiting(v.getName(), "persistentvolumeclaim \"" + claimName + "\" not found", false);
     }
@@ -115,7 +112,7 @@ final class ClaimVolumes {
     if (!"Bound".equals(phase) || pvName == null || pvName.isEmpty()) {
       throw VolumeNotReadyException.waiting(v.getName(), "error processing PVC " + claimRef + ": PVC is not bound", false);
     }
-    PersistentVolume pv = client.persistentVolumes().withName(pvName).get();
+    PersistentVolume pv = api.volume(pvName);
     if (pv == null) {
       throw VolumeNotReadyException.waiting(v.getName(), "persistentvolume \"" + pvName + "\" not found", false);
     }
@@ -133,7 +130,7 @@ final class ClaimVolumes {
       throw new VolumeException("MountVolume.MountDevice failed for volume \"" + pvName + "\" : fsType \"" + fsType + "\" is not supported (ext4, xfs)");
     }
     String attachment = CsiNames.attachmentName(csi.getVolumeHandle(), CsiNames.DRIVER, config.nodeName());
-    VolumeAttachment va = client.storage().v1().volumeAttachments().withName(attachment).get();
+    VolumeAttachment va = api.attachment(attachment);
     var status = va == null ? null : va.getStatus();
     if (status == null || !Boolean.TRUE.equals(status.getAttached())) {
       if (status != null && status.getAttachError() != null && status.getAttachError().getMessage() != null) {
@@ -210,8 +207,7 @@ final class ClaimVolumes {
     if (capacity == null) return;
     var claim = r.claim().getMetadata();
     try {
-      client.persistentVolumeClaims().inNamespace(claim.getNamespace()).withName(claim.getName()).subresource("status")
-          .patch(PatchContext.of(PatchType.JSON_MERGE), ClaimResizes.finishedPatch(r.claim(), capacity));
+      api.patchClaimStatus(claim.getNamespace(), claim.getName(), ClaimResizes.finishedPatch(r.claim(), capacity));
       log.info("file system of claim {}/{} grown to {}", claim.getNamespace(), claim.getName(), capacity);
     } catch (KubernetesClientException e) {
       log.warn("cannot record the grown capacity of claim {}/{}: {}", claim.getNamespace(), claim.getName(), e.getMessage());

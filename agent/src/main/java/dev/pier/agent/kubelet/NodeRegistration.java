@@ -141,7 +141,7 @@ final class NodeRegistration implements VolumesInUse.Reporter {
    * null, which removes the field: the model leaves empty lists out, and a merge patch without the
    * field would keep the last volume listed forever.
    */
-  private static String statusPatch(String uid, NodeStatus status) {
+  static String statusPatch(String uid, NodeStatus status) {
     ObjectNode patch = JSON.createObjectNode();
     patch.putObject("metadata").put("uid", uid);
     ObjectNode s = JSON.valueToTree(status);
