@@ -100,6 +100,10 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--max-pods", defaultValue = "110", description = "Pods the node accepts (default: ${DEFAULT-VALUE}).")
     int maxPods;
 
+    @Option(names = "--max-volumes", defaultValue = "32",
+            description = "Block volumes (block.pier.dev) the node takes, its CSINode's volume limit (default: ${DEFAULT-VALUE}).")
+    int maxVolumes;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> env = System.getenv();
@@ -139,7 +143,7 @@ final class AgentCommand implements Callable<Integer> {
             if (eq <= 0) throw new IllegalArgumentException("--node-labels takes key=value pairs, got \"" + kv + "\"");
             labels.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
-        var config = new AgentConfig(name, ip, cidr, clusterNetwork, serviceCidr, socket, dir, credentials, cgroup, labels, maxPods, AgentConfig.DEFAULT_RESYNC,
+        var config = new AgentConfig(name, ip, cidr, clusterNetwork, serviceCidr, socket, dir, credentials, cgroup, labels, maxPods, maxVolumes, AgentConfig.DEFAULT_RESYNC,
                 AgentConfig.imageGcPolicy(imageGcHigh, imageGcLow, sandboxImage),
                 clusterDns == null ? List.of() : clusterDns.stream().filter(s -> !s.isBlank()).toList(), clusterDomain, resolvConf);
         Agent agent = Agent.start(config, serverTls);

@@ -5,6 +5,7 @@ import dev.pier.agent.proxy.ProxyConfig;
 import dev.pier.agent.proxy.ServiceProxy;
 import dev.pier.agent.server.AgentServer;
 import dev.pier.agent.server.ServerTls;
+import dev.pier.agent.volume.BlockStager;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -72,15 +73,23 @@ public final class Agent implements AutoCloseable {
     ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, Thread.ofPlatform().daemon().name("agent-timer").factory());
 
     NodeFacts facts = NodeFacts.read(config.dataDir());
-    NodeRegistration registration = new NodeRegistration(client, cri, config, facts, clock);
+    // block volumes staged before a restart stay in volumesInUse from the node's first status write on
+    VolumeRecords volumeRecords = new VolumeRecords(config);
+    VolumesInUse volumesInUse = new VolumesInUse();
+    ClaimVolumes.restore(volumeRecords, volumesInUse);
+    NodeRegistration registration = new NodeRegistration(client, cri, config, facts, volumesInUse, clock);
     String nodeUid = registerUntilDone(registration);
     NodeLease lease = new NodeLease(client, config.nodeName(), clock);
     lease.renew(nodeUid);
+    CsiNodeRegistration csiNode = new CsiNodeRegistration(client, config.nodeName(), config.maxVolumes());
+    ensureQuietly(csiNode, registration);
 
     AgentEvents events = new AgentEvents(client, config.nodeName(), clock);
     SyncQueue queue = new SyncQueue(timers);
     Probes probes = new Probes(cri, timers, events, queue::add);
-    PodSyncer syncer = new PodSyncer(config, cri, new PodApi(client), new VolumeManager(config, facts),
+    ClaimVolumes claims = new ClaimVolumes(StorageObjects.of(client), config, volumeRecords, new BlockStager(), volumesInUse, registration, events);
+    VolumeManager volumes = new VolumeManager(config, facts, claims);
+    PodSyncer syncer = new PodSyncer(config, cri, new PodApi(client), volumes,
         new ImagePuller(cri, events, new PullSecrets(), clock), new EnvResolver(config.nodeName(), config.nodeIp(), facts),
         events, probes, facts, clock);
     PodManager pods = new PodManager(client, cri, config, syncer, queue, timers);
@@ -98,6 +107,9 @@ public final class Agent implements AutoCloseable {
     timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().start(() -> lease.renew(registration.uid())),
         NodeLease.RENEW_INTERVAL_SECONDS, NodeLease.RENEW_INTERVAL_SECONDS, TimeUnit.SECONDS);
     timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().start(() -> reportQuietly(registration)), 10, 10, TimeUnit.SECONDS);
+    timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().start(() -> ensureQuietly(csiNode, registration)), 60, 60, TimeUnit.SECONDS);
+    // pods release their block volumes as they go; this catches what a failed unmount or a crash left
+    timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().start(volumes::releaseUnusedClaims), 30, 30, TimeUnit.SECONDS);
     log.info("agent of node {} running", config.nodeName());
     // the agent runs in the node's network namespace: the proxy's iptables rules go there
     ServiceProxy proxy = ServiceProxy.start(client,
@@ -121,6 +133,14 @@ public final class Agent implements AutoCloseable {
         }
         wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : wait.multipliedBy(2);
       }
+    }
+  }
+
+  private static void ensureQuietly(CsiNodeRegistration csiNode, NodeRegistration registration) {
+    try {
+      csiNode.ensure(registration.uid());
+    } catch (RuntimeException e) {
+      log.warn("CSINode not registered yet: {}", e.getMessage());
     }
   }
 

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param podCgroupParent the cgroup under which every pod gets its own ({@code <parent>/pod<uid>})
  * @param labels extra labels of the Node (node group, zone)
  * @param maxPods how many pods the node accepts ({@code status.capacity.pods})
+ * @param maxVolumes how many block volumes of {@code block.pier.dev} the node takes (its CSINode's
+ *     {@code allocatable.count}, which the scheduler respects)
  * @param resyncPeriod how often every pod is synced even without a change (volume contents, back-off)
  * @param imageGc when unused images are removed
  * @param clusterDns the cluster DNS Service's addresses that ClusterFirst pods resolve with; empty for none
@@ -40,6 +42,7 @@ public record AgentConfig(
     String podCgroupParent,
     Map<String, String> labels,
     int maxPods,
+    int maxVolumes,
     Duration resyncPeriod,
     ImageGarbageCollector.Policy imageGc,
     List<String> clusterDns,
@@ -47,6 +50,7 @@ public record AgentConfig(
     Path resolvConf) {
 
   public static final int DEFAULT_MAX_PODS = 110;
+  public static final int DEFAULT_MAX_VOLUMES = 32;
   public static final Duration DEFAULT_RESYNC = Duration.ofSeconds(10);
   public static final int KUBELET_PORT = 10250;
 
@@ -67,6 +71,7 @@ public record AgentConfig(
     Objects.requireNonNull(podCgroupParent, "podCgroupParent");
     labels = Map.copyOf(labels);
     if (maxPods < 1) throw new IllegalArgumentException("maxPods must be positive, was " + maxPods);
+    if (maxVolumes < 0) throw new IllegalArgumentException("maxVolumes must not be negative, was " + maxVolumes);
     Objects.requireNonNull(resyncPeriod, "resyncPeriod");
     Objects.requireNonNull(imageGc, "imageGc");
     clusterDns = List.copyOf(clusterDns);

@@ -36,7 +36,7 @@ final class ContainerConfigs {
   private ContainerConfigs() {}
 
   /** Inputs that come from outside the pod spec. */
-  record Context(Pod pod, Map<String, Path> volumes, Path hostsFile, Path terminationLog, long nodeMemoryBytes) {}
+  record Context(Pod pod, Map<String, MountedVolume> volumes, Path hostsFile, Path terminationLog, long nodeMemoryBytes) {}
 
   static ContainerSpec build(Context ctx, Container c, int attempt, String imageRef, ImageInfo image, List<EnvVar> env,
       boolean init) throws ContainerConfigException {
@@ -50,7 +50,7 @@ final class ContainerConfigs {
         .args(expand(c.getArgs(), vars))
         .workingDir(c.getWorkingDir() == null ? "" : c.getWorkingDir())
         .env(env)
-        .mounts(mounts(ctx, c))
+        .mounts(mounts(ctx, c, vars))
         .label(CriLabels.POD_NAME, meta.getName())
         .label(CriLabels.POD_NAMESPACE, meta.getNamespace())
         .label(CriLabels.POD_UID, meta.getUid())
@@ -77,19 +77,22 @@ final class ContainerConfigs {
     return words.stream().map(w -> Expansion.expand(w, vars)).toList();
   }
 
-  private static List<Mount> mounts(Context ctx, Container c) throws ContainerConfigException {
+  private static List<Mount> mounts(Context ctx, Container c, Map<String, String> vars) throws ContainerConfigException {
     List<Mount> mounts = new ArrayList<>();
     boolean ownHosts = false;
     if (c.getVolumeMounts() != null) {
       for (VolumeMount vm : c.getVolumeMounts()) {
-        Path host = ctx.volumes().get(vm.getName());
-        if (host == null) throw new ContainerConfigException("cannot find volume \"" + vm.getName() + "\" to mount into container \"" + c.getName() + "\"");
-        String sub = vm.getSubPath();
-        if (sub != null && !sub.isEmpty()) {
+        MountedVolume volume = ctx.volumes().get(vm.getName());
+        if (volume == null) throw new ContainerConfigException("cannot find volume \"" + vm.getName() + "\" to mount into container \"" + c.getName() + "\"");
+        Path host = volume.path();
+        String sub = subPath(vm, vars);
+        if (!sub.isEmpty()) {
           Path target = host.resolve(sub).normalize();
-          if (!target.startsWith(host)) throw new ContainerConfigException("subPath \"" + sub + "\" escapes volume \"" + vm.getName() + "\"");
+          if (Path.of(sub).isAbsolute() || !target.startsWith(host)) {
+            throw new ContainerConfigException("subPath \"" + sub + "\" escapes volume \"" + vm.getName() + "\"");
+          }
           try {
-            if (!Files.exists(target)) Files.createDirectories(target);
+            if (!Files.exists(target)) makeSubPath(host, target);
           } catch (IOException e) {
             throw new ContainerConfigException("cannot create subPath \"" + sub + "\": " + e.getMessage());
           }
@@ -101,7 +104,8 @@ final class ContainerConfigs {
           case "Bidirectional" -> Mount.Propagation.BIDIRECTIONAL;
           default -> Mount.Propagation.PRIVATE;
         };
-        mounts.add(new Mount(vm.getMountPath(), host.toString(), Boolean.TRUE.equals(vm.getReadOnly()), propagation));
+        boolean readOnly = volume.readOnly() || Boolean.TRUE.equals(vm.getReadOnly());
+        mounts.add(new Mount(vm.getMountPath(), host.toString(), readOnly, propagation));
       }
     }
     if (!ownHosts && ctx.hostsFile() != null) mounts.add(Mount.of(ctx.hostsFile().toString(), "/etc/hosts", false));
@@ -110,6 +114,27 @@ final class ContainerConfigs {
       mounts.add(Mount.of(ctx.terminationLog().toString(), path, false));
     }
     return mounts;
+  }
+
+  /** {@code subPath}, or {@code subPathExpr} with the container's {@code $(VAR)} expanded; empty for none. */
+  static String subPath(VolumeMount vm, Map<String, String> vars) {
+    if (vm.getSubPathExpr() != null && !vm.getSubPathExpr().isEmpty()) return Expansion.expand(vm.getSubPathExpr(), vars);
+    return vm.getSubPath() == null ? "" : vm.getSubPath();
+  }
+
+  /**
+   * Creates a missing subPath with the mode of the volume's root, as the kubelet does: on a volume
+   * with an fsGroup that keeps the group's write access (the group itself comes from the setgid root).
+   */
+  private static void makeSubPath(Path volumeRoot, Path target) throws IOException {
+    int mode = (Integer) Files.getAttribute(volumeRoot, "unix:mode");
+    Path p = volumeRoot;
+    for (Path part : volumeRoot.relativize(target)) {
+      p = p.resolve(part);
+      if (Files.exists(p)) continue;
+      Files.createDirectory(p);
+      Files.setAttribute(p, "unix:mode", mode & 07777);
+    }
   }
 
   /** cgroup settings as the kubelet computes them, with the OOM score of the pod's QoS class. */

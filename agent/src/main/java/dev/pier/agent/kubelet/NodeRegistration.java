@@ -1,5 +1,7 @@
 package dev.pier.agent.kubelet;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.agent.cri.CriClient;
 import dev.pier.agent.cri.RuntimeStatus;
 import dev.pier.agent.cri.RuntimeVersion;
@@ -12,6 +14,8 @@ import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,11 +31,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Registers the node and keeps its status true: capacity and allocatable, addresses, node info and
  * the conditions. Ready follows the runtime (its RuntimeReady and NetworkReady conditions), the
- * pressure conditions are False. As the kubelet does, the status is written when it changed and
- * otherwise every {@link #REPORT_INTERVAL}, the Lease being the frequent heartbeat.
+ * pressure conditions are False, and {@code volumesInUse} lists the volumes the node has mounted or
+ * is about to mount ({@link VolumesInUse}). As the kubelet does, the status is written when it
+ * changed and otherwise every {@link #REPORT_INTERVAL}, the Lease being the frequent heartbeat.
+ *
+ * <p>The agent's one writer of the node's status: every write goes through {@link #report}, one at a
+ * time, as a merge patch of the fields the agent owns, so that {@code volumesAttached} (the
+ * attach/detach controller's) and fields of other writers are never overwritten.
  */
-final class NodeRegistration {
+final class NodeRegistration implements VolumesInUse.Reporter {
   private static final Logger log = LoggerFactory.getLogger(NodeRegistration.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
   static final Duration REPORT_INTERVAL = Duration.ofMinutes(1);
   /** What the node keeps for itself and the system: the kubelet's reserved resources. */
   private static final long RESERVED_MEMORY = 100L << 20;
@@ -41,16 +51,19 @@ final class NodeRegistration {
   private final CriClient cri;
   private final AgentConfig config;
   private final NodeFacts facts;
+  private final VolumesInUse volumesInUse;
   private final Clock clock;
   private NodeStatus lastReported;
   private Instant lastReportTime = Instant.EPOCH;
   private String uid;
 
-  NodeRegistration(KubernetesClient client, CriClient cri, AgentConfig config, NodeFacts facts, Clock clock) {
+  NodeRegistration(KubernetesClient client, CriClient cri, AgentConfig config, NodeFacts facts, VolumesInUse volumesInUse,
+      Clock clock) {
     this.client = client;
     this.cri = cri;
     this.config = config;
     this.facts = facts;
+    this.volumesInUse = volumesInUse;
     this.clock = clock;
   }
 
@@ -87,8 +100,15 @@ final class NodeRegistration {
     return uid;
   }
 
+  /** Writes the status at once unless the API server lists the volumes in use already. */
+  @Override
+  public synchronized void reportVolumesInUse() {
+    if (lastReported != null && Objects.equals(lastReported.getVolumesInUse(), volumesInUse.names())) return;
+    report(true);
+  }
+
   /** Writes the status if it changed, or if the last write is older than the report interval. */
-  void report(boolean force) {
+  synchronized void report(boolean force) {
     RuntimeStatus runtime;
     RuntimeVersion version;
     try {
@@ -107,13 +127,27 @@ final class NodeRegistration {
     NodeStatus status = status(current.getStatus(), runtime, version);
     boolean due = Duration.between(lastReportTime, clock.instant()).compareTo(REPORT_INTERVAL) >= 0;
     if (!force && !due && sameIgnoringHeartbeats(status, lastReported)) return;
-    current.setStatus(status);
-    client.nodes().resource(current).updateStatus();
+    client.nodes().withName(config.nodeName()).subresource("status")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), statusPatch(current.getMetadata().getUid(), status));
     if (lastReported == null || !Objects.equals(ready(lastReported), ready(status))) {
       log.info("node {} is {}", config.nodeName(), "True".equals(ready(status)) ? "Ready" : "NotReady: " + readyMessage(status));
     }
     lastReported = status;
     lastReportTime = clock.instant();
+  }
+
+  /**
+   * The status as a merge patch guarded by the node's uid. An empty {@code volumesInUse} is written as
+   * null, which removes the field: the model leaves empty lists out, and a merge patch without the
+   * field would keep the last volume listed forever.
+   */
+  static String statusPatch(String uid, NodeStatus status) {
+    ObjectNode patch = JSON.createObjectNode();
+    patch.putObject("metadata").put("uid", uid);
+    ObjectNode s = JSON.valueToTree(status);
+    if (status.getVolumesInUse() == null || status.getVolumesInUse().isEmpty()) s.putNull("volumesInUse");
+    patch.set("status", s);
+    return patch.toString();
   }
 
   private Map<String, String> labels() {
@@ -157,6 +191,7 @@ final class NodeRegistration {
     s.setNodeInfo(info);
     s.setConditions(conditions(previous, runtime));
     if (previous != null) s.setImages(previous.getImages());
+    s.setVolumesInUse(volumesInUse.names());
     return s;
   }
 
@@ -201,7 +236,7 @@ final class NodeRegistration {
   private static String strip(NodeStatus s) {
     StringBuilder sb = new StringBuilder();
     s.getConditions().forEach(c -> sb.append(c.getType()).append('=').append(c.getStatus()).append(c.getMessage()).append(';'));
-    sb.append(s.getCapacity()).append(s.getAllocatable()).append(s.getAddresses()).append(s.getNodeInfo());
+    sb.append(s.getCapacity()).append(s.getAllocatable()).append(s.getAddresses()).append(s.getNodeInfo()).append(s.getVolumesInUse());
     return sb.toString();
   }
 

@@ -59,6 +59,7 @@ final class PodSyncer {
   private final NodeFacts facts;
   private final Clock clock;
   private final Backoff crashBackoff;
+  private final MountWaits mountWaits;
 
   PodSyncer(AgentConfig config, CriClient cri, PodApi api, VolumeManager volumes, ImagePuller images, EnvResolver env,
       AgentEvents events, Probes probes, NodeFacts facts, Clock clock) {
@@ -73,6 +74,7 @@ final class PodSyncer {
     this.facts = facts;
     this.clock = clock;
     this.crashBackoff = new Backoff(clock);
+    this.mountWaits = new MountWaits(clock);
   }
 
   /**
@@ -91,6 +93,8 @@ final class PodSyncer {
     }
     if (Pods.isTerminal(pod)) {
       stopAll(pod, rt, Duration.ZERO);
+      // its containers are stopped: its block volumes may go, and be detached for another node
+      volumes.releaseClaims(pod.getMetadata().getUid());
       return config.resyncPeriod();
     }
     return run(pod, rt);
@@ -106,14 +110,20 @@ final class PodSyncer {
   private Duration run(Pod pod, RuntimePod rt) {
     String uid = pod.getMetadata().getUid();
     PodObjects objects = new PodObjects(api.client(), pod.getMetadata().getNamespace());
-    Map<String, Path> volumePaths;
+    Map<String, MountedVolume> volumePaths;
     try {
       volumePaths = volumes.prepare(pod, objects);
+    } catch (VolumeNotReadyException e) {
+      log.debug("pod {} waits for volumes: {}", Pods.fullName(pod), e.getMessage());
+      mountWaits.stillWaiting(uid, e).ifPresent(message -> events.warning(pod, null, "FailedMount", message));
+      report(pod, rt, null, Map.of(), false, false);
+      return Duration.ofSeconds(2);
     } catch (VolumeException e) {
-      events.warning(pod, null, "FailedMount", e.getMessage());
+      if (mountWaits.failureDue(uid, e.getMessage())) events.warning(pod, null, "FailedMount", e.getMessage());
       report(pod, rt, null, Map.of(), false, false);
       return Duration.ofSeconds(5);
     }
+    mountWaits.done(uid);
 
     Optional<Sandbox> sandbox = rt.readySandbox();
     PodSandboxSpec sandboxSpec;
@@ -473,6 +483,7 @@ final class PodSyncer {
       log.warn("cannot remove the directory of pod {}: {}", uid, e.getMessage());
     }
     crashBackoff.forgetPrefix(uid + "/");
+    mountWaits.done(uid);
     images.forget(uid);
     probes.forget(uid);
   }

@@ -1,7 +1,7 @@
 package dev.pier.agent.kubelet;
 
 /** A pod's volume cannot be set up (yet): the pod waits in ContainerCreating with a FailedMount event. */
-final class VolumeException extends Exception {
+sealed class VolumeException extends Exception permits VolumeNotReadyException {
   VolumeException(String message) {
     super(message);
   }

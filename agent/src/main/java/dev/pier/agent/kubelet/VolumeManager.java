@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,38 +23,69 @@ import java.util.Optional;
  * ConfigMap, Secret and downward API contents follow their sources (swapped atomically, see
  * {@link AtomicDirectory}). Each volume is a directory under the pod's directory, laid out by
  * plugin as the kubelet lays them out; Secrets and memory-backed emptyDirs live on tmpfs, so secret
- * data never reaches the node's disk. PersistentVolumeClaims come with the block storage work.
+ * data never reaches the node's disk. PersistentVolumeClaims are block volumes staged once per node
+ * ({@link ClaimVolumes}).
  */
 final class VolumeManager {
   private static final int DEFAULT_MODE = 0644;
 
   private final AgentConfig config;
   private final NodeFacts facts;
+  private final ClaimVolumes claims;
 
-  VolumeManager(AgentConfig config, NodeFacts facts) {
+  VolumeManager(AgentConfig config, NodeFacts facts, ClaimVolumes claims) {
     this.config = config;
     this.facts = facts;
+    this.claims = claims;
   }
 
-  /** Prepares every volume of the pod; returns where each one is on the node, by volume name. */
-  Map<String, Path> prepare(Pod pod, PodObjects objects) throws VolumeException {
-    Map<String, Path> paths = new LinkedHashMap<>();
+  /**
+   * Prepares every volume of the pod; returns where each one is on the node, by volume name. Volumes
+   * that are not ready yet do not stop the others: the exception names them all.
+   *
+   * @throws VolumeNotReadyException when some volumes wait (a claim not bound, a volume not attached)
+   * @throws VolumeException when a volume failed
+   */
+  Map<String, MountedVolume> prepare(Pod pod, PodObjects objects) throws VolumeException {
+    Map<String, MountedVolume> paths = new LinkedHashMap<>();
+    List<VolumeNotReadyException> waiting = new ArrayList<>();
     List<Volume> volumes = pod.getSpec().getVolumes() == null ? List.of() : pod.getSpec().getVolumes();
     for (Volume v : volumes) {
       try {
-        paths.put(v.getName(), prepare(pod, v, objects));
+        if (v.getPersistentVolumeClaim() != null) {
+          paths.put(v.getName(), claims.setUp(pod, v));
+        } else {
+          paths.put(v.getName(), MountedVolume.writable(prepare(pod, v, objects)));
+        }
+      } catch (VolumeNotReadyException e) {
+        waiting.add(e);
       } catch (IOException e) {
         throw new VolumeException("MountVolume.SetUp failed for volume \"" + v.getName() + "\": " + e.getMessage(), e);
       }
     }
+    if (!waiting.isEmpty()) throw VolumeNotReadyException.all(waiting);
     return paths;
   }
 
-  /** Removes the pod's directory: unmounts its tmpfs volumes first. */
+  /**
+   * Removes the pod's directory (its containers are gone): unmounts its tmpfs volumes first, and then
+   * unstages the block volumes no other pod uses.
+   */
   void cleanup(String uid) throws IOException {
     Path dir = config.podDir(uid);
     HostMounts.unmountAll(dir);
     AtomicDirectory.deleteTree(dir);
+    claims.releaseUnused();
+  }
+
+  /** A finished pod, whose containers are stopped, keeps its directory but no longer its block volumes. */
+  void releaseClaims(String uid) {
+    claims.releasePod(uid);
+  }
+
+  /** Unstages block volumes no pod uses: what a crashed agent or a failed unmount left. */
+  void releaseUnusedClaims() {
+    claims.releaseUnused();
   }
 
   private Path prepare(Pod pod, Volume v, PodObjects objects) throws IOException, VolumeException {
@@ -124,7 +156,7 @@ final class VolumeManager {
       return dir;
     }
     throw new VolumeException("volume \"" + v.getName() + "\": this volume type is not supported by Pier's agent yet"
-        + " (supported: emptyDir, hostPath, configMap, secret, downwardAPI, projected)");
+        + " (supported: emptyDir, hostPath, configMap, secret, downwardAPI, projected, persistentVolumeClaim)");
   }
 
   private static Path hostPath(Volume v) throws IOException, VolumeException {

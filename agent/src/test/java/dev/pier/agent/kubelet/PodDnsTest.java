@@ -22,7 +22,7 @@ class PodDnsTest {
     Path resolv = dir.resolve("resolv.conf");
     Files.writeString(resolv, "# the node's\nnameserver 192.0.2.53\nnameserver 192.0.2.54\nsearch corp.example\noptions edns0\n");
     return new AgentConfig("n1", "10.250.0.2", "10.150.1.0/24", "10.150.0.0/16", "10.96.0.0/12", dir.resolve("sock"), dir,
-        dir.resolve("kubeconfig"), "/kubepods", Map.of(), 110, Duration.ofSeconds(10),
+        dir.resolve("kubeconfig"), "/kubepods", Map.of(), 110, 32, Duration.ofSeconds(10),
         AgentConfig.imageGcPolicy(85, 80, "registry.k8s.io/pause:3.9"), clusterDns, "cluster.local", resolv);
   }
 
