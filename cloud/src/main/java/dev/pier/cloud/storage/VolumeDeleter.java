@@ -67,8 +67,10 @@ final class VolumeDeleter implements Reconciler<ObjectKey> {
 
       @Override
       public void onDelete(String cell, ObjectNode last) {
+        // its PV: the one it was bound to, or the one we made for it (still pre-bound only, if the claim went first)
         String pv = last.path("spec").path("volumeName").asText();
         if (!pv.isEmpty()) queue.add(new ObjectKey(cell, "", pv));
+        queue.add(new ObjectKey(cell, "", ClaimProvisioner.volumeName(last)));
       }
     });
     return new VolumeDeleter(client, volumes, claims, events, provider);
