@@ -238,6 +238,11 @@ public final class LoopVolumeProvider implements VolumeProvider {
           log.warn("could not detach {} on close: {}", device.getValue(), e.getMessage());
         }
       }
+      var stillOpen = loops.backedByFilesIn(records.dir());
+      if (!stillOpen.isEmpty()) {
+        // mounted somewhere still (a machine's mount outlived it): the kernel frees them once unmounted
+        log.warn("loop devices still open after detaching, freed once unmounted: {}", stillOpen.values());
+      }
     } finally {
       lock.unlock();
       dirLock.close();
