@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The external-provisioner's deleting half for {@value BlockDriver#NAME}: deletes the volume of a
  * PersistentVolume it provisioned once the PV is Released (its claim deleted; or the claim is gone
- * before the PV controller said so) and its reclaim policy is Delete, then the PV.
+ * before the PV controller said so), or deleted by hand while not Bound, and its reclaim policy is
+ * Delete; then the PV.
  *
  * <p>The provider refuses to delete an attached volume; the attach/detach controller detaches it
  * once no pod needs it, so a refusal is retried with back-off (and shown once as a
@@ -98,7 +99,9 @@ final class VolumeDeleter implements Reconciler<ObjectKey> {
       }
       return Result.done();
     }
-    if (!released(key.cell(), pv)) return Result.done();
+    // a PV deleted by hand goes too, unless it is still bound (its claim's user would lose the data under a running pod)
+    boolean deletedUnbound = deleting && !pv.path("status").path("phase").asText().equals("Bound");
+    if (!deletedUnbound && !released(key.cell(), pv)) return Result.done();
 
     String handle = BlockDriver.volumeHandle(pv);
     try {
