@@ -10,6 +10,9 @@ import dev.pier.cloud.loadbalancer.HaproxyLoadBalancerProvider;
 import dev.pier.cloud.loadbalancer.LoadBalancerProvider;
 import dev.pier.cloud.machine.Cidr;
 import dev.pier.cloud.service.ServiceLoadBalancerSetup;
+import dev.pier.cloud.storage.BlockStorageSetup;
+import dev.pier.cloud.volume.LoopVolumeProvider;
+import dev.pier.cloud.volume.VolumeProvider;
 import dev.pier.controllers.ControllerManager;
 import dev.pier.controllers.ControllerOptions;
 import dev.pier.dns.ClusterDnsSetup;
@@ -62,12 +65,14 @@ final class ControlPlane implements AutoCloseable {
     private final ApiServer server;
     private final ControllerManager controllers;
     private final Optional<LoadBalancerProvider> loadBalancers;
+    private final Optional<VolumeProvider> blockStorage;
     private final ClusterDnsSetup dns;
     /** The DNS servers of the cells with nodes, closed with the control plane. */
     private final List<DnsServer> dnsServers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ControlPlane(ServerOptions options, Metrics metrics, KeyValueStore store, Compactor compactor, Cells cells, ApiServer server,
-                         ControllerManager controllers, Optional<LoadBalancerProvider> loadBalancers, ClusterDnsSetup dns) {
+                         ControllerManager controllers, Optional<LoadBalancerProvider> loadBalancers, Optional<VolumeProvider> blockStorage,
+                         ClusterDnsSetup dns) {
         this.options = options;
         this.metrics = metrics;
         this.store = store;
@@ -76,6 +81,7 @@ final class ControlPlane implements AutoCloseable {
         this.server = server;
         this.controllers = controllers;
         this.loadBalancers = loadBalancers;
+        this.blockStorage = blockStorage;
         this.dns = dns;
     }
 
@@ -92,6 +98,7 @@ final class ControlPlane implements AutoCloseable {
         Metrics metrics = Metrics.create();
         KeyValueStore store = metrics.storage().instrument(openStore(options));
         Optional<LoadBalancerProvider> loadBalancers = Optional.empty();
+        Optional<VolumeProvider> blockStorage = Optional.empty();
         try {
             LOG.info("Storage ready at revision {}", store.currentRevision());
             TokenFile tokens = TokenFile.empty();
@@ -108,11 +115,14 @@ final class ControlPlane implements AutoCloseable {
             SchedulerSetup.register(controllers, binPacking(options.schedulerScoring), controllerMetrics);
             loadBalancers = startLoadBalancers(options);
             loadBalancers.ifPresent(provider -> ServiceLoadBalancerSetup.register(controllers, provider));
+            blockStorage = startBlockStorage(options);
+            blockStorage.ifPresent(provider -> BlockStorageSetup.register(controllers, provider));
             ClusterDnsSetup dns = ClusterDnsSetup.register(controllers);
             controllers.start();
             LOG.info("Controllers and scheduler started");
             ApiServer server = ApiServer.start(cells, metrics, options.bind, options.port, serving, List.of(ca.certificate()));
-            ControlPlane cp = new ControlPlane(options, metrics, store, Compactor.start(store, COMPACTION_INTERVAL), cells, server, controllers, loadBalancers, dns);
+            ControlPlane cp = new ControlPlane(options, metrics, store, Compactor.start(store, COMPACTION_INTERVAL), cells, server, controllers, loadBalancers,
+                    blockStorage, dns);
             LOG.info("Serving the Kubernetes API on {}:{} (HTTPS): management cluster at {}, tenant clusters under {}/clusters/<name>",
                     options.bind, server.port(), cp.url(cells.management()), cp.url(cells.management()));
             Path kubeconfig = cp.writeKubeconfig(cells.management(), "", options.dataDir.resolve("kubeconfig"));
@@ -122,6 +132,7 @@ final class ControlPlane implements AutoCloseable {
         } catch (RuntimeException | IOException e) {
             LOG.error("Start-up failed: {}", e.toString());
             loadBalancers.ifPresent(LoadBalancerProvider::close);
+            blockStorage.ifPresent(VolumeProvider::close);
             store.close();
             throw e;
         }
@@ -135,6 +146,14 @@ final class ControlPlane implements AutoCloseable {
                 Optional<Cidr> range = Optional.ofNullable(options.loadBalancerVipRange).map(Cidr::parse);
                 yield Optional.of(HaproxyLoadBalancerProvider.start(new HaproxyLoadBalancerConfig(options.dataDir, range)));
             }
+        };
+    }
+
+    /** The provider of PersistentVolumes' block volumes, if the server runs one; it keeps its volumes in the data directory. */
+    private static Optional<VolumeProvider> startBlockStorage(ServerOptions options) {
+        return switch (options.blockStorage == null ? ServerOptions.BlockStorageKind.none : options.blockStorage) {
+            case none -> Optional.empty();
+            case loop -> Optional.of(LoopVolumeProvider.open(options.dataDir));
         };
     }
 
@@ -272,11 +291,15 @@ final class ControlPlane implements AutoCloseable {
     @Override
     public void close() {
         long started = System.nanoTime();
-        LOG.info("Stopping: the API server first (no new requests), then DNS, controllers, load balancers, compaction, cells and storage");
+        LOG.info("Stopping: the API server first (no new requests), then DNS, controllers, load balancers, block storage, compaction, "
+                + "cells and storage");
         server.close();
         dnsServers.forEach(DnsServer::close);
         controllers.close();
         loadBalancers.ifPresent(LoadBalancerProvider::close);
+        // after the controllers (no attach may follow) and, with pier up, after the machines that used the devices
+        // (UpCommand stops them before this): closing detaches every loop device and keeps the volumes
+        blockStorage.ifPresent(VolumeProvider::close);
         compactor.close();
         cells.close();
         store.close();

@@ -17,7 +17,7 @@ import java.util.Set;
 
 /**
  * The host programs nodes need (containerd, runc, CNI plugins, iptables, the image registry, skopeo, what
- * the seed images are built from, HAProxy), as Debian 12 packages: {@link #ensureInstalled} installs the
+ * the seed images are built from, HAProxy, the block storage tools), as Debian 12 packages: {@link #ensureInstalled} installs the
  * missing ones with apt when Pier runs as root, and otherwise says what to install. The same list as
  * {@code .ci/run}'s, found the same way (a command on the PATH or a file that only that package brings).
  */
@@ -44,7 +44,11 @@ final class NodeStackPackages {
             // the pause seed image is compiled here with gcc -static, which needs libc6-dev's static C library
             new Requirement("gcc", "gcc"),
             new Requirement("/usr/include/stdio.h", "libc6-dev"),
-            new Requirement("haproxy", "haproxy"));
+            new Requirement("haproxy", "haproxy"),
+            // block storage: volumes are loop devices; the agent formats (ext4 or xfs) and grows their file systems
+            new Requirement("losetup", "mount"),
+            new Requirement("mkfs.ext4", "e2fsprogs"),
+            new Requirement("mkfs.xfs", "xfsprogs"));
 
     /** What the host has; a test gives its own. */
     interface Host {

@@ -47,7 +47,15 @@ final class ServerOptions {
             description = "IPv4 CIDR the haproxy load balancer takes VIPs from (default: 127.77.<n>.0/24, n this data directory's index).")
     String loadBalancerVipRange;
 
+    @Option(names = "--block-storage",
+            description = "What makes the volumes of PersistentVolumeClaims (StorageClass \"standard\", driver block.pier.dev): loop "
+                    + "(a sparse file per volume under the data directory, attached as a loop device; needs root) or none (claims "
+                    + "stay Pending) (default: loop for pier up with nodes, else none).")
+    BlockStorageKind blockStorage;
+
     enum StoreKind { sqlite, etcd }
 
     enum LoadBalancerKind { none, haproxy }
+
+    enum BlockStorageKind { none, loop }
 }

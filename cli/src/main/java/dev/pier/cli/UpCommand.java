@@ -47,6 +47,8 @@ final class UpCommand implements Callable<Integer> {
             }
             // real nodes get a real load balancer, unless told otherwise
             if (options.loadBalancer == null) options.loadBalancer = ServerOptions.LoadBalancerKind.haproxy;
+            // and real block storage for their claims
+            if (options.blockStorage == null) options.blockStorage = ServerOptions.BlockStorageKind.loop;
             // the machines' bridge exists before the server, whose certificate names its gateway
             if (options.port == 0) options.port = freePort();
             machines = LocalNodes.prepare(options.dataDir, options.port, System.out);

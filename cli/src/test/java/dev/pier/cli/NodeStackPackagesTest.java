@@ -38,14 +38,18 @@ class NodeStackPackagesTest {
         assertThat(missingWithout("/bin/busybox")).containsExactly("busybox-static");
         assertThat(missingWithout("/usr/sbin/nginx")).containsExactly("nginx-light");
         assertThat(missingWithout("haproxy")).containsExactly("haproxy");
+        assertThat(missingWithout("losetup")).containsExactly("mount");
+        assertThat(missingWithout("mkfs.ext4")).containsExactly("e2fsprogs");
+        assertThat(missingWithout("mkfs.xfs")).containsExactly("xfsprogs");
         assertThat(missingWithout("gcc", "/usr/include/stdio.h")).containsExactly("gcc", "libc6-dev");
     }
 
     @Test
     void aFreshDebianNeedsTheWholeStack() {
-        FakeHost fresh = new FakeHost(true, List.of("ip", "nsenter", "apt-get"));
+        FakeHost fresh = new FakeHost(true, List.of("ip", "nsenter", "losetup", "apt-get"));
         assertThat(new NodeStackPackages(fresh).missing()).containsExactly("containerd", "runc", "containernetworking-plugins",
-                "iptables", "docker-registry", "skopeo", "busybox-static", "nginx-light", "gcc", "libc6-dev", "haproxy");
+                "iptables", "docker-registry", "skopeo", "busybox-static", "nginx-light", "gcc", "libc6-dev", "haproxy",
+                "e2fsprogs", "xfsprogs");
     }
 
     @Test
