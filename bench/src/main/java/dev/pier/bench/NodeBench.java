@@ -51,9 +51,6 @@ import java.util.regex.Pattern;
  * loopback or inside the namespaces Pier makes; it stops Pier (and so its nodes) at the end.
  */
 public final class NodeBench {
-  private static final Pattern MACHINE_UP = Pattern.compile("machine (\\S+) up at");
-  private static final Pattern NODE_READY = Pattern.compile("node (\\S+) is Ready");
-  private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
 
   public static void main(String[] args) throws Exception {
     int pods = 100;
@@ -68,36 +65,12 @@ public final class NodeBench {
         default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--pods N, --rate PODS_PER_S, --direct N, --quick)");
       }
     }
-    Path jar = Path.of(System.getProperty("bench.pierJar", "cli/target/pier.jar")).toAbsolutePath();
-    if (!Files.exists(jar)) throw new IllegalStateException("no " + jar + ": build it with mvn -pl cli -am install -DskipTests");
-    Path work = Files.createTempDirectory("pier-node-bench-");
-    Path data = work.resolve("data");
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    Process pier = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-XX:+UseZGC",
-        "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "up", "--data-dir", data.toString(),
-        "--port", Integer.toString(port), "--bind", "127.0.0.1", "--nodes", "2")
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
-    Map<String, Long> machineUp = new ConcurrentHashMap<>();
-    Map<String, Long> nodeReady = new ConcurrentHashMap<>();
-    CountDownLatch up = new CountDownLatch(1);
-    Thread reader = Thread.ofVirtual().start(() -> follow(pier, work.resolve("pier.log"), machineUp, nodeReady, up));
-    try {
-      if (!up.await(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        throw new IllegalStateException("pier up was not up in " + READY_TIMEOUT + "; see " + work.resolve("pier.log"));
-      }
+    try (PierUp pier = PierUp.start("pier-node-bench-")) {
       System.out.println("Node join (machine up -> Node Ready, agent start and bootstrap-token join included):");
-      machineUp.forEach((node, t) -> System.out.printf("  %s: %d ms%n", node, (nodeReady.get(node) - t) / 1_000_000));
-      try (KubernetesClient client = Clients.fromKubeconfig(data.resolve("clusters/demo/kubeconfig"))) {
-        run(client, data, pods, rate, direct);
+      pier.machineUp.forEach((node, t) -> System.out.printf("  %s: %d ms%n", node, (pier.nodeReady.get(node) - t) / 1_000_000));
+      try (KubernetesClient client = Clients.fromKubeconfig(pier.kubeconfig())) {
+        run(client, pier.data, pods, rate, direct);
       }
-    } finally {
-      pier.destroy();
-      if (!pier.waitFor(60, TimeUnit.SECONDS)) pier.destroyForcibly();
-      reader.join(5_000);
-      deleteTree(work);
     }
   }
 
@@ -313,7 +286,7 @@ public final class NodeBench {
     return Stats.of(samples);
   }
 
-  private static Pod pod(String name, String node) {
+  static Pod pod(String name, String node) {
     return new PodBuilder().withNewMetadata().withName(name).withNamespace("default")
         .withLabels(new HashMap<>(Map.of("bench", "warm"))).endMetadata()
         .withNewSpec().withNodeSelector(Map.of("kubernetes.io/hostname", node)).withTerminationGracePeriodSeconds(0L)
@@ -321,35 +294,15 @@ public final class NodeBench {
         .endContainer().endSpec().build();
   }
 
-  private static void startAndWait(KubernetesClient client, Pod pod, Duration timeout) {
+  static void startAndWait(KubernetesClient client, Pod pod, Duration timeout) {
     client.pods().inNamespace("default").resource(pod).create();
     client.pods().inNamespace("default").withName(pod.getMetadata().getName())
         .waitUntilCondition(NodeBench::isReady, timeout.toSeconds(), TimeUnit.SECONDS);
   }
 
-  private static boolean isReady(Pod pod) {
+  static boolean isReady(Pod pod) {
     return pod != null && pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())
         && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-  }
-
-  private static void follow(Process pier, Path log, Map<String, Long> machineUp, Map<String, Long> nodeReady, CountDownLatch up) {
-    try (var in = new BufferedReader(new InputStreamReader(pier.getInputStream(), StandardCharsets.UTF_8));
-         var out = Files.newBufferedWriter(log)) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        long now = System.nanoTime();
-        out.write(line);
-        out.newLine();
-        Matcher m = MACHINE_UP.matcher(line);
-        if (m.find()) machineUp.putIfAbsent(m.group(1), now);
-        m = NODE_READY.matcher(line);
-        if (m.find()) nodeReady.putIfAbsent(m.group(1), now);
-        if (line.startsWith("Pier is up.")) up.countDown();
-        out.flush();
-      }
-    } catch (IOException e) {
-      // the process ended
-    }
   }
 
   /** A node's agent process as the host shows it: its memory, and the machine it runs on (its environment). */
@@ -385,13 +338,6 @@ public final class NodeBench {
         // a process that ended, or one not ours to read
       }
       return env;
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) return;
-    try (var walk = Files.walk(root)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
     }
   }
 

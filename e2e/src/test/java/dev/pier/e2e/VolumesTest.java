@@ -274,7 +274,7 @@ class VolumesTest {
         assertThat(loopDevices()).isEmpty();
         assertThat(mounts()).filteredOn(m -> m.contains("block.pier.dev")).isEmpty();
         try (Stream<Path> files = Files.list(pier.dataDir().resolve("volumes"))) {
-            List<String> images = files.map(f -> f.getFileName().toString()).filter(f -> !f.endsWith(".json")).toList();
+            List<String> images = files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".img")).toList();
             assertThat(images).as("volume files left: the retained one only").hasSize(1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
