@@ -18,8 +18,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Block storage figures ({@code bench/run volumes}) on a {@code pier up --nodes 2}:
@@ -34,7 +32,6 @@ import java.util.regex.Pattern;
  * Needs root and the node stack, as {@code pier up} with nodes does; stops Pier at the end.
  */
 public final class VolumeBench {
-  private static final Pattern DD_RATE = Pattern.compile("(\\d+) bytes .* copied, ([0-9.]+) s");
   private static final List<String> NODES = List.of("demo-node-1", "demo-node-2");
 
   public static void main(String[] args) throws Exception {
@@ -98,16 +95,19 @@ public final class VolumeBench {
     String size = (megabytes * 2) + "Mi";
     client.persistentVolumeClaims().inNamespace("default").resource(claim("io", size)).create();
     NodeBench.startAndWait(client, withVolume(NodeBench.pod("io", NODES.getFirst()), "io", "io"), Duration.ofMinutes(2));
-    String write = "dd if=/dev/zero of=/data/f bs=1M count=" + megabytes + " conv=fsync 2>&1";
-    String read = "dd if=/data/f of=/dev/null bs=1M 2>&1";
-    double podWrite = rate(kubectlExec(pier, "io", write));
+    String write = "dd if=/dev/zero of=/data/f bs=1M count=" + megabytes + " conv=fsync";
+    String read = "dd if=/data/f of=/dev/null bs=1M";
+    // busybox's dd prints no timing: time each command from here, less what running a no-op the same way costs
+    double podOverhead = fastest(() -> kubectlExec(pier, "io", "true"));
+    double podWrite = megabytes / (timed(() -> kubectlExec(pier, "io", write)) - podOverhead);
     dropCaches();
-    double podRead = rate(kubectlExec(pier, "io", read));
+    double podRead = megabytes / (timed(() -> kubectlExec(pier, "io", read)) - podOverhead);
 
     Path hostDir = Files.createDirectories(pier.data.resolve("volumes").resolve("bench-host"));
-    double hostWrite = rate(sh(write.replace("/data", hostDir.toString())));
+    double hostOverhead = fastest(() -> sh("true"));
+    double hostWrite = megabytes / (timed(() -> sh(write.replace("/data", hostDir.toString()))) - hostOverhead);
     dropCaches();
-    double hostRead = rate(sh(read.replace("/data", hostDir.toString())));
+    double hostRead = megabytes / (timed(() -> sh(read.replace("/data", hostDir.toString()))) - hostOverhead);
     Files.deleteIfExists(hostDir.resolve("f"));
     System.out.printf("Sequential %d MiB       in a pod on a volume   on the host file system   ratio%n", megabytes);
     System.out.printf("  write (fsync)      %8.0f MiB/s         %8.0f MiB/s           %.2f%n", podWrite, hostWrite, podWrite / hostWrite);
@@ -129,11 +129,22 @@ public final class VolumeBench {
     return pod;
   }
 
-  /** MiB/s from busybox's (or coreutils') dd summary line. */
-  private static double rate(String ddOutput) {
-    Matcher m = DD_RATE.matcher(ddOutput);
-    if (!m.find()) throw new IllegalStateException("no dd figures in: " + ddOutput);
-    return Long.parseLong(m.group(1)) / 1048576.0 / Double.parseDouble(m.group(2));
+  private interface Command {
+    void run() throws Exception;
+  }
+
+  /** Seconds one run of the command takes. */
+  private static double timed(Command command) throws Exception {
+    long start = System.nanoTime();
+    command.run();
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  /** The fastest of three runs, in seconds: the fixed cost of running a command that way. */
+  private static double fastest(Command command) throws Exception {
+    double best = Double.MAX_VALUE;
+    for (int i = 0; i < 3; i++) best = Math.min(best, timed(command));
+    return best;
   }
 
   private static String kubectlExec(PierUp pier, String pod, String script) throws Exception {

@@ -47,6 +47,11 @@ final class PodSyncer {
   /** Attempts of a container kept in the runtime: the current and the previous (for {@code logs --previous}). */
   private static final int KEPT_ATTEMPTS = 2;
   private static final Duration RETRY = Duration.ofSeconds(2);
+  /**
+   * How often a pod waiting for its claim to bind or its volume to attach looks again (a few API reads): each of
+   * those steps takes a fraction of a second, and the kubelet's own wait for an attachment polls as often.
+   */
+  private static final Duration VOLUME_WAIT = Duration.ofMillis(500);
 
   private final AgentConfig config;
   private final CriClient cri;
@@ -117,7 +122,7 @@ final class PodSyncer {
       log.debug("pod {} waits for volumes: {}", Pods.fullName(pod), e.getMessage());
       mountWaits.stillWaiting(uid, e).ifPresent(message -> events.warning(pod, null, "FailedMount", message));
       report(pod, rt, null, Map.of(), false, false);
-      return Duration.ofSeconds(2);
+      return VOLUME_WAIT;
     } catch (VolumeException e) {
       if (mountWaits.failureDue(uid, e.getMessage())) events.warning(pod, null, "FailedMount", e.getMessage());
       report(pod, rt, null, Map.of(), false, false);
