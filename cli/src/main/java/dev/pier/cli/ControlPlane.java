@@ -108,7 +108,7 @@ final class ControlPlane implements AutoCloseable {
             SchedulerSetup.register(controllers, binPacking(options.schedulerScoring), controllerMetrics);
             loadBalancers = startLoadBalancers(options);
             loadBalancers.ifPresent(provider -> ServiceLoadBalancerSetup.register(controllers, provider));
-            ClusterDnsSetup dns = ClusterDnsSetup.register(controllers);
+            ClusterDnsSetup dns = ClusterDnsSetup.register(controllers, metrics.registry());
             controllers.start();
             LOG.info("Controllers and scheduler started");
             ApiServer server = ApiServer.start(cells, metrics, options.bind, options.port, serving, List.of(ca.certificate()));
