@@ -55,6 +55,7 @@ public final class DnsBench {
     private static final String NS = "bench";
     private static final String DOMAIN = "cluster.local";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String USAGE = "usage: bench/run dns [--quick] [--services N] [--seconds S per run] [--rate QPS for the fixed-rate runs]";
 
     private final int services;
     private final int seconds;
@@ -80,7 +81,11 @@ public final class DnsBench {
                 case "--services" -> services = Integer.parseInt(args[++i]);
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--rate" -> rate = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("usage: bench/run dns [--quick] [--services N] [--seconds S] [--rate QPS]");
+                case "-h", "--help" -> {
+                    System.out.println(USAGE);
+                    System.exit(0);
+                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; " + USAGE);
             }
         }
         DnsBench bench = new DnsBench(quick, services, seconds, rate);
