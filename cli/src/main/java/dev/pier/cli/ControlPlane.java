@@ -117,7 +117,7 @@ final class ControlPlane implements AutoCloseable {
             loadBalancers.ifPresent(provider -> ServiceLoadBalancerSetup.register(controllers, provider));
             blockStorage = startBlockStorage(options);
             blockStorage.ifPresent(provider -> BlockStorageSetup.register(controllers, provider));
-            ClusterDnsSetup dns = ClusterDnsSetup.register(controllers);
+            ClusterDnsSetup dns = ClusterDnsSetup.register(controllers, metrics.registry());
             controllers.start();
             LOG.info("Controllers and scheduler started");
             ApiServer server = ApiServer.start(cells, metrics, options.bind, options.port, serving, List.of(ca.certificate()));

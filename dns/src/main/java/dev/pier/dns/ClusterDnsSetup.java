@@ -2,6 +2,7 @@ package dev.pier.dns;
 
 import dev.pier.controllers.ControllerManager;
 import dev.pier.controllers.runtime.Informer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,14 +20,18 @@ public final class ClusterDnsSetup {
 
     private final Informer services;
     private final Informer slices;
+    private final DnsMetrics metrics;
 
-    private ClusterDnsSetup(Informer services, Informer slices) {
+    private ClusterDnsSetup(Informer services, Informer slices, DnsMetrics metrics) {
         this.services = services;
         this.slices = slices;
+        this.metrics = metrics;
     }
 
-    public static ClusterDnsSetup register(ControllerManager manager) {
-        return new ClusterDnsSetup(manager.informer("", "v1", "services"), manager.informer("discovery.k8s.io", "v1", "endpointslices"));
+    /** @param registry where the servers' {@code coredns_*} series go ({@link DnsMetrics}); once per registry */
+    public static ClusterDnsSetup register(ControllerManager manager, PrometheusRegistry registry) {
+        return new ClusterDnsSetup(manager.informer("", "v1", "services"), manager.informer("discovery.k8s.io", "v1", "endpointslices"),
+                new DnsMetrics(registry));
     }
 
     /**
@@ -40,18 +45,18 @@ public final class ClusterDnsSetup {
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("not an address: " + address, e);
         }
-        Forwarder host = Forwarder.fromHost();
-        Forwarder forwarder = new Forwarder(host.upstreams().stream()
-                .filter(u -> !u.getAddress().equals(bind)).toList());
+        DnsMetrics.Cell cellMetrics = metrics.cell(cell);
+        Forwarder forwarder = new Forwarder(Forwarder.hostResolvers().stream()
+                .filter(u -> !u.getAddress().equals(bind)).toList(), cellMetrics);
         var dns = new ClusterDns(new ClusterRecords(clusterDomain), new InformerClusterView(cell, services, slices), forwarder);
         DnsServer server;
         try {
-            server = DnsServer.start(bind, preferredPort, dns);
+            server = DnsServer.start(bind, preferredPort, dns, cellMetrics);
         } catch (java.io.UncheckedIOException e) {
             if (preferredPort == 0) throw e;
             LOG.warn("cell {}: DNS port {} is taken ({}); serving on another, which the nodes follow within seconds", cell, preferredPort,
                     e.getCause().toString());
-            server = DnsServer.start(bind, 0, dns);
+            server = DnsServer.start(bind, 0, dns, cellMetrics);
         }
         LOG.info("cell {}: cluster DNS for {} on {}:{} (UDP and TCP), other names forwarded to {}", cell, clusterDomain, address,
                 server.port(), forwarder.upstreams().stream().map(InetSocketAddress::toString).toList());

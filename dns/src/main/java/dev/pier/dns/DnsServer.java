@@ -20,11 +20,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
  * A DNS server on one address and port, UDP and TCP (resolvers retry truncated answers over TCP). Each
- * query is answered on a virtual thread, since a forwarded one waits for the upstream.
+ * query is answered on a virtual thread, since a forwarded one waits for the upstream. Each answered query is
+ * reported to the server's listener as an {@link Exchange} (for metrics), on the thread that answered it.
  */
 public final class DnsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DnsServer.class);
@@ -34,16 +36,29 @@ public final class DnsServer implements AutoCloseable {
     private final DatagramSocket udp;
     private final ServerSocket tcp;
     private final UnaryOperator<Message> handler;
+    private final Consumer<Exchange> listener;
+    /** {@code dns://address:port}, as CoreDNS names its servers in metrics. */
+    private final String name;
     private volatile boolean closed;
 
-    private DnsServer(DatagramSocket udp, ServerSocket tcp, UnaryOperator<Message> handler) {
+    private DnsServer(DatagramSocket udp, ServerSocket tcp, UnaryOperator<Message> handler, Consumer<Exchange> listener) {
         this.udp = udp;
         this.tcp = tcp;
         this.handler = handler;
+        this.listener = listener;
+        this.name = "dns://" + udp.getLocalAddress().getHostAddress() + ":" + udp.getLocalPort();
     }
 
     /** @param port 0 for a free port, the same for UDP and TCP */
     public static DnsServer start(InetAddress address, int port, UnaryOperator<Message> handler) {
+        return start(address, port, handler, exchange -> { });
+    }
+
+    /**
+     * @param port     0 for a free port, the same for UDP and TCP
+     * @param listener told of every query answered; must be quick, it runs before the response is sent
+     */
+    static DnsServer start(InetAddress address, int port, UnaryOperator<Message> handler, Consumer<Exchange> listener) {
         for (int attempt = 1; ; attempt++) {
             DatagramSocket udp = null;
             try {
@@ -56,7 +71,7 @@ public final class DnsServer implements AutoCloseable {
                     tcp.close();
                     throw e;
                 }
-                DnsServer server = new DnsServer(udp, tcp, handler);
+                DnsServer server = new DnsServer(udp, tcp, handler, listener);
                 Thread.ofPlatform().daemon().name("dns-udp-" + udp.getLocalPort()).start(server::serveUdp);
                 Thread.ofPlatform().daemon().name("dns-tcp-" + udp.getLocalPort()).start(server::serveTcp);
                 return server;
@@ -89,12 +104,14 @@ public final class DnsServer implements AutoCloseable {
                 return;
             }
             byte[] query = Arrays.copyOf(packet.getData(), packet.getLength());
-            var client = packet.getSocketAddress();
+            var client = (InetSocketAddress) packet.getSocketAddress();
             Thread.startVirtualThread(() -> {
+                long start = System.nanoTime();
                 Message q = parse(query);
                 if (q == null) return; // not even a header: nothing to answer to
                 Message response = respond(q);
                 byte[] wire = response.toWire(udpLimit(q)); // truncates and sets TC past the limit
+                report(Exchange.Transport.UDP, client.getAddress(), q, response, start);
                 try {
                     udp.send(new DatagramPacket(wire, wire.length, client));
                 } catch (IOException e) {
@@ -131,9 +148,12 @@ public final class DnsServer implements AutoCloseable {
                     return;
                 }
                 byte[] query = in.readNBytes(length);
+                long start = System.nanoTime();
                 Message q = parse(query);
                 if (q == null) return;
-                byte[] wire = respond(q).toWire(65_535);
+                Message response = respond(q);
+                byte[] wire = response.toWire(65_535);
+                report(Exchange.Transport.TCP, socket.getInetAddress(), q, response, start);
                 out.writeShort(wire.length);
                 out.write(wire);
                 out.flush();
@@ -151,6 +171,14 @@ public final class DnsServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("cannot answer {}", query.getQuestion(), e);
             return Responses.to(query, Rcode.SERVFAIL);
+        }
+    }
+
+    private void report(Exchange.Transport transport, InetAddress client, Message query, Message response, long startNanos) {
+        try {
+            listener.accept(new Exchange(name, transport, client, query, response, System.nanoTime() - startNanos));
+        } catch (RuntimeException e) {
+            LOG.warn("cannot record a DNS query", e); // metrics must never cost an answer
         }
     }
 

@@ -21,16 +21,22 @@ final class Forwarder {
 
     private final List<InetSocketAddress> upstreams;
     private final Resolver resolver;
+    private final DnsMetrics.Cell metrics;
 
     Forwarder(List<InetSocketAddress> upstreams) {
+        this(upstreams, DnsMetrics.none());
+    }
+
+    Forwarder(List<InetSocketAddress> upstreams, DnsMetrics.Cell metrics) {
         this.upstreams = List.copyOf(upstreams);
+        this.metrics = metrics;
         this.resolver = upstreams.isEmpty() ? null : new ExtendedResolver(upstreams.stream().<Resolver>map(SimpleResolver::new).toList());
         if (resolver != null) resolver.setTimeout(TIMEOUT);
     }
 
     /** The host's resolvers, from its resolv.conf. */
-    static Forwarder fromHost() {
-        return new Forwarder(ResolverConfig.getCurrentConfig().servers());
+    static List<InetSocketAddress> hostResolvers() {
+        return ResolverConfig.getCurrentConfig().servers();
     }
 
     List<InetSocketAddress> upstreams() {
@@ -40,8 +46,10 @@ final class Forwarder {
     /** The upstream's response, or SERVFAIL when none answers. */
     Message forward(Message query) {
         if (resolver == null) return Responses.to(query, Rcode.SERVFAIL);
+        metrics.forwarded();
         try {
             Message response = resolver.send(query.clone());
+            metrics.upstreamAnswered(response.getRcode());
             response.getHeader().setID(query.getHeader().getID());
             return response;
         } catch (IOException e) {

@@ -11,6 +11,7 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -58,6 +59,27 @@ class DnsServerTest {
             SimpleResolver client = new SimpleResolver(new InetSocketAddress(LOOPBACK, cluster.port()));
             assertThat(client.send(ClusterRecordsTest.query("example.test.", Type.A)).getRcode()).isEqualTo(Rcode.SERVFAIL);
             assertThat(answers(client.send(ClusterRecordsTest.query("web.default.svc.cluster.local.", Type.A)))).containsExactly("10.96.0.20");
+        }
+    }
+
+    @Test
+    void aForwardedQueryWaitingForItsUpstreamHoldsNoOtherQueryBack() throws IOException {
+        // an upstream that never answers: the forwarded query waits out the forwarder's timeout
+        try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            var view = new ClusterRecordsTest.FakeView();
+            view.services.add(ClusterRecordsTest.service("default", "web", "{\"clusterIP\":\"10.96.0.20\"}"));
+            var forwarder = new Forwarder(List.of(new InetSocketAddress(LOOPBACK, silent.getLocalPort())));
+            try (DnsServer cluster = DnsServer.start(LOOPBACK, 0, new ClusterDns(new ClusterRecords("cluster.local"), view, forwarder))) {
+                SimpleResolver client = new SimpleResolver(new InetSocketAddress(LOOPBACK, cluster.port()));
+                client.setTimeout(Duration.ofSeconds(5));
+                // no answer can come back for it while the loop below runs: its upstream never answers
+                client.sendAsync(ClusterRecordsTest.query("example.test.", Type.A));
+
+                // the thread that receives every UDP query must not be the one waiting for the upstream
+                for (int i = 0; i < 20; i++) {
+                    assertThat(answers(client.send(ClusterRecordsTest.query("web.default.svc.cluster.local.", Type.A)))).containsExactly("10.96.0.20");
+                }
+            }
         }
     }
 
