@@ -339,11 +339,11 @@ class NodesTest {
         JsonNode before = items("pods", "-l", "app=web").getFirst();
         String node = before.at("/spec/nodeName").asText();
         String containerId = before.at("/status/containerStatuses/0/containerID").asText();
-        ProcessHandle agent = agentProcess(node);
+        ProcessHandle agent = pier.agentProcess(node);
         assertThat(agent.destroyForcibly()).as("SIGKILL to the agent of " + node).isTrue();
         assertThat(agent.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
         // the machine's supervisor starts the agent again; it must not start the pod anew
-        Await.until(RUNNING, "agent of " + node + " back", () -> agentLog(node).split("agent of node " + node + " running", -1).length >= 3);
+        Await.until(RUNNING, "agent of " + node + " back", () -> pier.agentLog(node).split("agent of node " + node + " running", -1).length >= 3);
         Await.pause();
         JsonNode after = json("get", "pod", before.at("/metadata/name").asText(), "-o", "json");
         assertThat(after.at("/status/containerStatuses/0/containerID").asText()).isEqualTo(containerId);
@@ -507,27 +507,6 @@ class NodesTest {
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(url).isEqualTo(200);
             return response.body();
-        }
-    }
-
-    /** The agent of {@code node}: a process whose machine environment names it, in this test's data directory. */
-    private ProcessHandle agentProcess(String node) {
-        String data = pier.dataDir().toString();
-        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(" agent ")).filter(p -> {
-            try {
-                String env = Files.readString(Path.of("/proc", Long.toString(p.pid()), "environ"));
-                return env.contains("PIER_MACHINE_NAME=" + node + "\0") && env.contains("PIER_MACHINE_DIR=" + data);
-            } catch (IOException e) {
-                return false;
-            }
-        }).findFirst().orElseThrow(() -> new AssertionError("no agent process of " + node));
-    }
-
-    private String agentLog(String node) {
-        try {
-            return Files.readString(pier.dataDir().resolve("machines").resolve(node).resolve("logs").resolve("agent.log"));
-        } catch (IOException e) {
-            return "";
         }
     }
 

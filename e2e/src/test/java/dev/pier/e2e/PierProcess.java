@@ -278,6 +278,28 @@ final class PierProcess implements AutoCloseable {
         return text.length() <= 6000 ? text : "..." + text.substring(text.length() - 6000);
     }
 
+    /** The agent of a node of {@code pier up}: a process whose machine environment names it, in this data directory. */
+    ProcessHandle agentProcess(String node) {
+        String data = dataDir().toString();
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(" agent ")).filter(p -> {
+            try {
+                String env = Files.readString(Path.of("/proc", Long.toString(p.pid()), "environ"));
+                return env.contains("PIER_MACHINE_NAME=" + node + "\0") && env.contains("PIER_MACHINE_DIR=" + data);
+            } catch (IOException e) {
+                return false;
+            }
+        }).findFirst().orElseThrow(() -> new AssertionError("no agent process of " + node));
+    }
+
+    /** What the agents of a node of {@code pier up} wrote, every run of it. */
+    String agentLog(String node) {
+        try {
+            return Files.readString(dataDir().resolve("machines").resolve(node).resolve("logs").resolve("agent.log"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     private static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

@@ -244,6 +244,36 @@ class VolumesTest {
 
     @Test
     @Order(6)
+    void aKilledAgentKeepsItsVolumesMountedAndStillReleasesThemAfterwards() throws Exception {
+        kubectl.apply("""
+                apiVersion: v1
+                kind: PersistentVolumeClaim
+                metadata: {name: survivor}
+                spec:
+                  accessModes: [ReadWriteOnce]
+                  resources: {requests: {storage: 32Mi}}
+                """);
+        kubectl.apply(pod("steady", NODE_1, "survivor", "echo before > /data/file && exec sleep 3600"));
+        awaitPhase("steady", "Running");
+        ProcessHandle agent = pier.agentProcess(NODE_1);
+        assertThat(agent.destroyForcibly()).as("SIGKILL to the agent of " + NODE_1).isTrue();
+        assertThat(agent.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
+        // the machine's supervisor starts the agent again: it finds its mount and leaves the pod alone
+        Await.until(READY, "agent of " + NODE_1 + " back",
+                () -> pier.agentLog(NODE_1).split("agent of node " + NODE_1 + " running", -1).length >= 3);
+        kubectl.ok("exec", "steady", "--", "sh", "-c", "echo after >> /data/file");
+        assertThat(kubectl.ok("exec", "steady", "--", "cat", "/data/file")).isEqualTo("before\nafter\n");
+        assertThat(kubectl.json("get", "pod", "steady").at("/status/containerStatuses/0/restartCount").asInt()).isZero();
+        assertThat(kubectl.json("get", "node", NODE_1).at("/status/volumesInUse").toString()).contains("block.pier.dev");
+
+        kubectl.ok("delete", "pod", "steady", "--grace-period=1");
+        Await.until(READY, "the volume detached after the restarted agent unmounted it", () -> kubectl.items("volumeattachments").isEmpty());
+        assertThat(mounts()).filteredOn(m -> m.contains("block.pier.dev")).isEmpty();
+        kubectl.ok("delete", "pvc", "survivor");
+    }
+
+    @Test
+    @Order(7)
     void claimsThatCannotBeSatisfiedSayWhy() {
         kubectl.apply("""
                 apiVersion: v1
@@ -264,7 +294,7 @@ class VolumesTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void deletingTheClaimsLeavesNoDeviceMountOrDeletePolicyVolume() {
         kubectl.ok("delete", "pvc", "--all", "--timeout=120s");
         // Delete-policy volumes go with their claims; the Retain one stays, Released, for its administrator
