@@ -10,10 +10,13 @@ import dev.pier.apiserver.patch.Patcher;
 import dev.pier.apiserver.registry.DeleteOptions;
 import dev.pier.apiserver.registry.PodBinding;
 import dev.pier.apiserver.resources.certificates.CsrApproval;
+import dev.pier.apiserver.registry.ListOptions;
 import dev.pier.apiserver.registry.ResourceStore;
 import dev.pier.apiserver.registry.ResourceType;
 import dev.pier.apiserver.registry.WriteOptions;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -44,6 +47,13 @@ public final class ResourceClient {
 
     public ObjectNode get(String namespace, String name) {
         return store.get(namespace, name);
+    }
+
+    /** Every object of a namespace ("" for all, or for cluster-scoped kinds), read consistently from storage. */
+    public List<ObjectNode> list(String namespace) {
+        List<ObjectNode> out = new ArrayList<>();
+        store.list(namespace, ListOptions.all()).path("items").forEach(i -> out.add((ObjectNode) i));
+        return out;
     }
 
     /** The object, or empty when it does not exist. */

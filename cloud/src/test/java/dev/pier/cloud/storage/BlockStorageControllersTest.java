@@ -178,7 +178,7 @@ class BlockStorageControllersTest {
     assertThat(va.at("/metadata/finalizers").toString()).contains("external-attacher/block-pier-dev");
 
     // the deleter waits while the volume is attached
-    api.resource("", "v1", "persistentvolumeclaims").delete("default", "data", DeleteOptions.defaults());
+    deleteClaim("data");
     api.settle();
     assertThatThrownBy(() -> deleter.sync(new ObjectKey(CELL, "", pvName)))
         .isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.code()).isEqualTo(VolumeException.Code.IN_USE));
@@ -195,7 +195,10 @@ class BlockStorageControllersTest {
     deleter.sync(new ObjectKey(CELL, "", pvName));
     api.settle();
     assertThat(provider.list()).isEmpty();
-    assertThat(volumes.get(new ObjectKey(CELL, "", pvName))).isEmpty();
+    // the PV is deleted; it goes once pv-protection's controller (not running here) lets it
+    ObjectNode deleted = volumes.get(new ObjectKey(CELL, "", pvName)).orElseThrow();
+    assertThat(deleted.at("/metadata/deletionTimestamp").isMissingNode()).isFalse();
+    assertThat(deleted.at("/metadata/finalizers").toString()).doesNotContain(BlockDriver.PROVISIONER_FINALIZER);
   }
 
   @Test
@@ -323,7 +326,7 @@ class BlockStorageControllersTest {
     assertThat(pv.at("/spec/csi/fsType").asText()).isEqualTo("xfs");
     assertThat(provider.list().getFirst().type()).isEqualTo("fast");
 
-    api.resource("", "v1", "persistentvolumeclaims").delete("default", "kept", DeleteOptions.defaults());
+    deleteClaim("kept");
     api.settle();
     deleter.sync(new ObjectKey(CELL, "", pvName));
     api.settle();
@@ -333,7 +336,9 @@ class BlockStorageControllersTest {
     api.settle();
     deleter.sync(new ObjectKey(CELL, "", pvName));
     api.settle();
-    assertThat(volumes.get(new ObjectKey(CELL, "", pvName))).as("its finalizer is taken off").isEmpty();
+    // the provisioner's finalizer is taken off; pv-protection's is the protection controller's (not running here)
+    assertThat(volumes.get(new ObjectKey(CELL, "", pvName)).orElseThrow().at("/metadata/finalizers").toString())
+        .doesNotContain(BlockDriver.PROVISIONER_FINALIZER);
     assertThat(provider.list()).as("the volume stays, as Retain asks").hasSize(1);
   }
 
@@ -347,6 +352,16 @@ class BlockStorageControllersTest {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /** Deletes a claim as a user does, and lets it go as the pvc-protection controller (not running here) would. */
+  private void deleteClaim(String name) {
+    var claims = api.resource("", "v1", "persistentvolumeclaims");
+    claims.delete("default", name, DeleteOptions.defaults());
+    ObjectNode deleting = claims.get("default", name);
+    deleting.withObject("/metadata").putArray("finalizers");
+    claims.update(deleting);
+    api.settle();
+  }
 
   private void ensureDefaultClass() {
     defaultClass.sync(new ObjectKey(CELL, "", "kube-system"));

@@ -82,19 +82,32 @@ class BlockStorageSetupTest {
     assertThat(provider.list()).singleElement().satisfies(v -> assertThat(v.name()).isEqualTo("t1/" + pvName));
     String volumeId = provider.list().getFirst().id();
 
-    attachments.create("", json("""
-        apiVersion: storage.k8s.io/v1
-        kind: VolumeAttachment
-        metadata: {name: csi-e2e}
-        spec: {attacher: block.pier.dev, nodeName: node-1, source: {persistentVolumeName: %s}}
-        """.formatted(pvName)));
-    await("the attachment", () -> attachments.get("", "csi-e2e").at("/status/attached").asBoolean());
-    String device = attachments.get("", "csi-e2e").at("/status/attachmentMetadata/devicePath").asText();
+    // a pod on node-1 needs the claim: the attach/detach controller asks for the volume there, the attacher attaches it
+    ResourceClient pods = client.resource("t1", client.builtin("", "v1", "pods"));
+    client.resource("t1", client.builtin("", "v1", "nodes")).create("", json("""
+        apiVersion: v1
+        kind: Node
+        metadata: {name: node-1}
+        """));
+    pods.create("default", json("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: user}
+        spec:
+          nodeName: node-1
+          containers: [{name: c, image: busybox}]
+          volumes: [{name: d, persistentVolumeClaim: {claimName: data}}]
+        """));
+    await("the attachment", () -> attachments.list("").stream().anyMatch(va -> va.at("/status/attached").asBoolean()));
+    ObjectNode va = attachments.list("").getFirst();
+    String device = va.at("/status/attachmentMetadata/devicePath").asText();
+    assertThat(va.at("/spec/nodeName").asText()).isEqualTo("node-1");
     assertThat(provider.get(volumeId).orElseThrow().attachment().orElseThrow().devicePath()).isEqualTo(device);
     assertThat(LoopLeftovers.under(dir)).containsExactly(device);
 
-    attachments.delete("", "csi-e2e", DeleteOptions.defaults());
-    await("the detach", () -> attachments.find("", "csi-e2e").isEmpty());
+    // the pod gone (at once: no kubelet here) and the node not using the volume: detached
+    pods.delete("default", "user", new DeleteOptions("", "", 0, "", false));
+    await("the detach", () -> attachments.list("").isEmpty());
     assertThat(provider.get(volumeId).orElseThrow().state()).isEqualTo(Volume.State.AVAILABLE);
 
     claims.delete("default", "data", DeleteOptions.defaults());

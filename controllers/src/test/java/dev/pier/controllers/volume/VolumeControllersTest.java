@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.pier.apiserver.registry.DeleteOptions;
-import dev.pier.apiserver.registry.ListOptions;
 import dev.pier.controllers.runtime.Backoff;
 import dev.pier.controllers.runtime.Informer;
 import dev.pier.controllers.runtime.ObjectKey;
@@ -118,8 +117,7 @@ class VolumeControllersTest {
         List<String> reasons = new ArrayList<>();
         for (int attempt = 0; attempt < 100; attempt++) {
             reasons.clear();
-            api.client.cell(TestApi.CELL).store(api.type("", "events")).list("default", ListOptions.all())
-                    .path("items").forEach(e -> reasons.add(e.path("reason").asText()));
+            api.resource("", "events").list("default").forEach(e -> reasons.add(e.path("reason").asText()));
             if (reasons.containsAll(List.of(expected))) break;
             Thread.sleep(50);
         }
