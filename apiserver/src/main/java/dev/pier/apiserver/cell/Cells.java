@@ -16,6 +16,8 @@ import dev.pier.apiserver.resources.BuiltinResources;
 import dev.pier.pki.CertificateAuthority;
 import dev.pier.storage.KeyValue;
 import dev.pier.storage.KeyValueStore;
+import dev.pier.storage.RangeRequest;
+import dev.pier.storage.RangeResult;
 import dev.pier.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +69,37 @@ public final class Cells implements AutoCloseable {
         String why = NameRule.DNS_LABEL.check(name);
         if (why != null) throw new IllegalArgumentException("invalid cell name \"" + name + "\": " + why);
         return open(name);
+    }
+
+    /**
+     * Deletes a tenant cell for good: closes it and removes every storage key of it (its objects, its CA), so
+     * nothing of it is left and its name can be used again. The caller has cleaned up what lives outside
+     * storage (machines, load balancers, volumes) first.
+     */
+    public void deleteTenant(String name) {
+        if (name.equals(MANAGEMENT)) throw new IllegalArgumentException("the management cell is not deleted");
+        Cell cell = cells.remove(name);
+        if (cell != null) cell.close();
+        int keys = deletePrefix(Keys.cellPrefix(name)) + deletePrefix("/pier/cells/" + name + "/");
+        tokens.remove(name);
+        LOG.info("Deleted cell {}: {} storage keys", name, keys);
+    }
+
+    private int deletePrefix(String prefix) {
+        int deleted = 0;
+        while (true) {
+            RangeResult page = kv.range(RangeRequest.prefix(prefix).withLimit(500));
+            if (page.kvs().isEmpty()) return deleted;
+            for (KeyValue entry : page.kvs()) {
+                try {
+                    kv.delete(entry.key(), entry.modRevision());
+                    deleted++;
+                } catch (StorageException e) {
+                    // changed or deleted meanwhile: the next page reads it again, or it is gone
+                    if (e.code() != StorageException.Code.CONFLICT && e.code() != StorageException.Code.KEY_NOT_FOUND) throw e;
+                }
+            }
+        }
     }
 
     /** Tokens a tenant cell accepts, besides client certificates of its CA. */

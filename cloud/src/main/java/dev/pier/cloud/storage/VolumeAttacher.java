@@ -1,5 +1,6 @@
 package dev.pier.cloud.storage;
 
+import dev.pier.controllers.runtime.Finalizers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.apiserver.client.LocalClient;

@@ -1,12 +1,12 @@
 package dev.pier.controllers.volume;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.apiserver.client.LocalClient;
 import dev.pier.apiserver.registry.ResourceType;
 import dev.pier.apiserver.resources.Tree;
 import dev.pier.controllers.runtime.EventHandler;
+import dev.pier.controllers.runtime.Finalizers;
 import dev.pier.controllers.runtime.Informer;
 import dev.pier.controllers.runtime.ObjectKey;
 import dev.pier.controllers.runtime.Pods;
@@ -81,20 +81,11 @@ public final class InUseProtection implements Reconciler<ObjectKey> {
         Optional<ObjectNode> found = objects.get(key);
         if (found.isEmpty() || !VolumeMatching.beingDeleted(found.get())) return Result.done();
         ObjectNode object = found.get();
-        if (!hasFinalizer(object) || inUse.test(key, object)) return Result.done();
-        ObjectNode next = object.deepCopy();
-        ArrayNode kept = next.withObject("/metadata").putArray("finalizers");
-        object.path("metadata").path("finalizers").forEach(f -> {
-            if (!f.asText().equals(finalizer)) kept.add(f);
-        });
+        if (!Finalizers.has(object, finalizer) || inUse.test(key, object)) return Result.done();
+        ObjectNode next = Finalizers.withRemoved(object, finalizer);
         ResourceType type = objects.type();
         client.resource(key.cell(), type).update(next);
         LOG.info("cell {}: {} {} no longer in use, {} removed", key.cell(), type.kind(), key, finalizer);
         return Result.done();
-    }
-
-    private boolean hasFinalizer(JsonNode object) {
-        for (JsonNode f : object.path("metadata").path("finalizers")) if (f.asText().equals(finalizer)) return true;
-        return false;
     }
 }
