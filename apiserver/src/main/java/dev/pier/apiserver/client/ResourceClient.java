@@ -9,6 +9,7 @@ import dev.pier.apiserver.patch.PatchType;
 import dev.pier.apiserver.patch.Patcher;
 import dev.pier.apiserver.registry.DeleteOptions;
 import dev.pier.apiserver.registry.PodBinding;
+import dev.pier.apiserver.registry.PodEviction;
 import dev.pier.apiserver.resources.certificates.CsrApproval;
 import dev.pier.apiserver.registry.ListOptions;
 import dev.pier.apiserver.registry.ResourceStore;
@@ -114,5 +115,13 @@ public final class ResourceClient {
     public ObjectNode bind(String namespace, String name, ObjectNode binding) {
         if (!type.resource().equals("pods") || !type.group().isEmpty()) throw new IllegalStateException("only pods have bindings");
         return WriteTracker.wrote(PodBinding.bind(store, namespace, name, binding, options, cell.clock()));
+    }
+
+    /** {@code pods/eviction}: deletes the pod if its disruption budgets allow (429 otherwise), as {@code kubectl drain} asks. */
+    public void evict(String namespace, String name, ObjectNode eviction) {
+        if (!type.resource().equals("pods") || !type.group().isEmpty()) throw new IllegalStateException("only pods are evicted");
+        ResourceType budgets = cell.builtinApi().registry().find("policy", "v1", "poddisruptionbudgets").orElseThrow();
+        PodEviction.evict(store, cell.store(budgets), namespace, name, eviction.deepCopy(), cell.clock());
+        WriteTracker.wroteSomething();
     }
 }

@@ -1,0 +1,185 @@
+package dev.pier.cloud.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.apiserver.cell.Cells;
+import dev.pier.apiserver.client.LocalClient;
+import dev.pier.apiserver.client.ResourceClient;
+import dev.pier.apiserver.meta.Json;
+import dev.pier.apiserver.registry.DeleteOptions;
+import dev.pier.controllers.runtime.EventHandler;
+import dev.pier.controllers.runtime.EventRecorder;
+import dev.pier.controllers.runtime.Finalizers;
+import dev.pier.controllers.runtime.Informer;
+import dev.pier.controllers.runtime.ObjectKey;
+import dev.pier.controllers.runtime.Owners;
+import dev.pier.controllers.runtime.Reconciler;
+import dev.pier.controllers.runtime.Result;
+import dev.pier.controllers.runtime.WorkQueue;
+import dev.pier.controllers.runtime.Writes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a node group's Machines at its {@code nodeCount}: the nodes named in {@code nodesToRemove} go first, then
+ * the newest; new machines take the lowest free index. Its nodes carry its labels and taints. Deleting the group
+ * deletes its machines (each drains its node) before the group goes.
+ */
+final class NodeGroupController implements Reconciler<ObjectKey> {
+  private static final Logger log = LoggerFactory.getLogger(NodeGroupController.class);
+
+  private final LocalClient client;
+  private final Informer groups;
+  private final Informer machines;
+  private final Informer nodes;
+  private final EventRecorder events;
+
+  private NodeGroupController(LocalClient client, Informer groups, Informer machines, Informer nodes, EventRecorder events) {
+    this.client = client;
+    this.groups = groups;
+    this.machines = machines;
+    this.nodes = nodes;
+    this.events = events;
+  }
+
+  static NodeGroupController create(LocalClient client, Informer groups, Informer machines, Informer nodes, EventRecorder events,
+      WorkQueue<ObjectKey> queue) {
+    groups.addHandler(EventHandler.onChange((cell, g) -> queue.add(ObjectKey.of(cell, g))));
+    machines.addHandler(EventHandler.onChange((cell, m) -> queue.add(groupKey(m.path("spec"), "cluster", "nodeGroup"))));
+    nodes.addHandler(EventHandler.onChange((cell, node) -> {
+      String group = node.path("metadata").path("labels").path(ClusterObjects.NODE_GROUP_LABEL).asText();
+      if (!cell.equals(Cells.MANAGEMENT) && !group.isEmpty()) queue.add(new ObjectKey(Cells.MANAGEMENT, "", cell + "." + group));
+    }));
+    return new NodeGroupController(client, groups, machines, nodes, events);
+  }
+
+  private static ObjectKey groupKey(JsonNode spec, String clusterField, String groupField) {
+    return new ObjectKey(Cells.MANAGEMENT, "", spec.path(clusterField).asText() + "." + spec.path(groupField).asText());
+  }
+
+  @Override
+  public Result sync(ObjectKey key) {
+    Optional<ObjectNode> found = groups.get(key);
+    if (found.isEmpty()) return Result.done();
+    ObjectNode group = found.get();
+    String cluster = group.path("spec").path("cluster").asText();
+    String groupName = ClusterObjects.groupName(group);
+    List<ObjectNode> mine = new ArrayList<>(machines.listCell(Cells.MANAGEMENT).stream()
+        .filter(m -> m.path("spec").path("cluster").asText().equals(cluster) && m.path("spec").path("nodeGroup").asText().equals(groupName))
+        .toList());
+    if (ClusterObjects.deleting(group)) {
+      for (ObjectNode m : mine) if (!ClusterObjects.deleting(m)) deleteMachine(m);
+      if (mine.isEmpty() && Finalizers.has(group, ClusterObjects.NODE_GROUP_FINALIZER)) {
+        Writes.ignoreGone(() -> groupClient().update(Finalizers.withRemoved(group, ClusterObjects.NODE_GROUP_FINALIZER)));
+        log.info("node group {} deleted", key.name());
+      }
+      return Result.done();
+    }
+    ObjectNode current = group;
+    if (!Finalizers.has(group, ClusterObjects.NODE_GROUP_FINALIZER)) {
+      current = groupClient().update(Finalizers.withAdded(group, ClusterObjects.NODE_GROUP_FINALIZER));
+    }
+    int wanted = current.path("spec").path("nodeCount").asInt(0);
+    List<ObjectNode> live = new ArrayList<>(mine.stream().filter(m -> !ClusterObjects.deleting(m)).toList());
+
+    // named nodes first (a resize's nodes_to_remove), then the newest
+    Set<String> toRemove = new HashSet<>();
+    current.path("spec").path("nodesToRemove").forEach(n -> toRemove.add(n.asText()));
+    for (ObjectNode m : List.copyOf(live)) {
+      if (toRemove.contains(ClusterObjects.name(m)) && live.size() > wanted) {
+        deleteMachine(m);
+        live.remove(m);
+      }
+    }
+    if (!toRemove.isEmpty()) {
+      ObjectNode consumed = current.deepCopy();
+      ((ObjectNode) consumed.path("spec")).remove("nodesToRemove");
+      current = groupClient().update(consumed);
+    }
+    live.sort(Comparator.comparingInt(m -> MachineNames.index(ClusterObjects.name(m))));
+    while (live.size() > wanted) deleteMachine(live.removeLast());
+    Set<String> taken = new HashSet<>();
+    mine.forEach(m -> taken.add(ClusterObjects.name(m)));
+    String prefix = MachineNames.prefix(cluster, groupName);
+    for (int i = live.size(); i < wanted; i++) {
+      String name = MachineNames.next(prefix, taken);
+      taken.add(name);
+      createMachine(current, cluster, groupName, name);
+    }
+
+    int ready = 0;
+    for (ObjectNode m : live) {
+      Optional<ObjectNode> node = nodes.get(new ObjectKey(cluster, "", ClusterObjects.name(m)));
+      if (node.isEmpty()) continue;
+      if (ClusterObjects.isReady(node.get())) ready++;
+      NodeDecoration.apply(client, cluster, node.get(), current.path("spec"));
+    }
+    setStatus(current, wanted, ready, mine.size());
+    return Result.done();
+  }
+
+  private void createMachine(ObjectNode group, String cluster, String groupName, String name) {
+    ObjectNode m = Json.object();
+    m.put("apiVersion", "pier.dev/v1").put("kind", "Machine");
+    ObjectNode meta = m.putObject("metadata");
+    meta.put("name", name);
+    meta.putObject("labels").put(ClusterObjects.CLUSTER_LABEL, cluster).put(ClusterObjects.NODE_GROUP_LABEL, groupName);
+    meta.putArray("ownerReferences").add(Owners.controllerRef(group));
+    ObjectNode spec = m.putObject("spec");
+    spec.put("cluster", cluster).put("nodeGroup", groupName).put("flavor", group.path("spec").path("flavor").asText("m1.small"));
+    spec.put("providerId", "local:///" + name);
+    client.resource(Cells.MANAGEMENT, machines.type()).create("", m);
+    events.normal(Cells.MANAGEMENT, group, "nodegroup-controller", "ScalingUp", "machine " + name + " created");
+  }
+
+  private void deleteMachine(ObjectNode machine) {
+    Writes.ignoreGone(() -> client.resource(Cells.MANAGEMENT, machines.type()).delete("", ClusterObjects.name(machine), DeleteOptions.defaults()));
+    log.info("machine {} of node group {}.{} deleted", ClusterObjects.name(machine), machine.path("spec").path("cluster").asText(),
+        machine.path("spec").path("nodeGroup").asText());
+  }
+
+  private void setStatus(ObjectNode group, int wanted, int ready, int total) {
+    boolean settled = ready == wanted && total == wanted;
+    ObjectNode status = group.path("status").isObject() ? ((ObjectNode) group.path("status")).deepCopy() : Json.object();
+    status.put("phase", Phases.next(group.path("status").path("phase").asText(""), settled));
+    status.put("reason", settled ? "" : ready + " of " + wanted + " nodes Ready");
+    status.putObject("nodes").put("ready", ready).put("total", total);
+    if (status.equals(group.path("status"))) return;
+    ObjectNode next = group.deepCopy();
+    next.set("status", status);
+    Writes.ignoreGone(() -> groupClient().updateStatus(next));
+  }
+
+  private ResourceClient groupClient() {
+    return client.resource(Cells.MANAGEMENT, groups.type());
+  }
+
+  /** What a node group puts on its nodes: its labels and taints (added, never removed from what others set). */
+  static final class NodeDecoration {
+    private NodeDecoration() {}
+
+    static void apply(LocalClient client, String cluster, ObjectNode node, JsonNode groupSpec) {
+      ObjectNode next = node.deepCopy();
+      ObjectNode labels = next.withObject("/metadata/labels");
+      groupSpec.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+      ArrayNode taints = next.withObject("/spec").withArray("taints");
+      for (JsonNode t : groupSpec.path("taints")) {
+        boolean present = false;
+        for (JsonNode have : taints) {
+          if (have.path("key").asText().equals(t.path("key").asText()) && have.path("effect").asText().equals(t.path("effect").asText())) present = true;
+        }
+        if (!present) taints.add(t.deepCopy());
+      }
+      if (taints.isEmpty()) ((ObjectNode) next.path("spec")).remove("taints");
+      if (next.equals(node)) return;
+      Writes.ignoreGone(() -> client.resource(cluster, client.builtin("", "v1", "nodes")).update(next));
+    }
+  }
+}
