@@ -9,6 +9,8 @@ import dev.pier.cloud.loadbalancer.HaproxyLoadBalancerConfig;
 import dev.pier.cloud.loadbalancer.HaproxyLoadBalancerProvider;
 import dev.pier.cloud.loadbalancer.LoadBalancerProvider;
 import dev.pier.cloud.machine.Cidr;
+import dev.pier.cloud.cluster.ClusterSetup;
+import dev.pier.cloud.cluster.NodeMachines;
 import dev.pier.cloud.service.ServiceLoadBalancerSetup;
 import dev.pier.cloud.storage.BlockStorageSetup;
 import dev.pier.cloud.volume.LoopVolumeProvider;
@@ -16,9 +18,6 @@ import dev.pier.cloud.volume.VolumeProvider;
 import dev.pier.controllers.ControllerManager;
 import dev.pier.controllers.ControllerOptions;
 import dev.pier.dns.ClusterDnsSetup;
-import dev.pier.dns.DnsServer;
-import dev.pier.dns.KubeDnsService;
-import dev.pier.apiserver.client.LocalClient;
 import dev.pier.pki.CertificateAuthority;
 import dev.pier.scheduler.SchedulerSetup;
 import dev.pier.pki.IssuedCertificate;
@@ -45,6 +44,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Set;
 
 /**
@@ -66,13 +66,11 @@ final class ControlPlane implements AutoCloseable {
     private final ControllerManager controllers;
     private final Optional<LoadBalancerProvider> loadBalancers;
     private final Optional<VolumeProvider> blockStorage;
-    private final ClusterDnsSetup dns;
-    /** The DNS servers of the cells with nodes, closed with the control plane. */
-    private final List<DnsServer> dnsServers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final TenantClusters tenants;
 
     private ControlPlane(ServerOptions options, Metrics metrics, KeyValueStore store, Compactor compactor, Cells cells, ApiServer server,
                          ControllerManager controllers, Optional<LoadBalancerProvider> loadBalancers, Optional<VolumeProvider> blockStorage,
-                         ClusterDnsSetup dns) {
+                         TenantClusters tenants) {
         this.options = options;
         this.metrics = metrics;
         this.store = store;
@@ -82,15 +80,19 @@ final class ControlPlane implements AutoCloseable {
         this.controllers = controllers;
         this.loadBalancers = loadBalancers;
         this.blockStorage = blockStorage;
-        this.dns = dns;
+        this.tenants = tenants;
     }
 
     static ControlPlane start(ServerOptions options) throws IOException {
-        return start(options, List.of());
+        return start(options, Optional.empty());
     }
 
-    /** @param extraServingIps further addresses clients reach the server at (the machines' gateway) */
-    static ControlPlane start(ServerOptions options, List<String> extraServingIps) throws IOException {
+    /**
+     * @param machines the machines clusters' nodes run on, if this server has them; their gateway is one more
+     *                 address clients (the nodes) reach the server at
+     */
+    static ControlPlane start(ServerOptions options, Optional<LocalNodes> machines) throws IOException {
+        List<String> extraServingIps = machines.map(m -> List.of(m.gateway())).orElse(List.of());
         long started = System.nanoTime();
         Files.createDirectories(options.dataDir);
         LOG.info("Starting Pier: data directory {}, storage {}", options.dataDir.toAbsolutePath(), describeStore(options));
@@ -118,11 +120,17 @@ final class ControlPlane implements AutoCloseable {
             blockStorage = startBlockStorage(options);
             blockStorage.ifPresent(provider -> BlockStorageSetup.register(controllers, provider));
             ClusterDnsSetup dns = ClusterDnsSetup.register(controllers, metrics.registry());
+            machines.ifPresent(m -> m.attach(cells));
+            AtomicReference<String> baseUrl = new AtomicReference<>();
+            TenantClusters tenants = new TenantClusters(cells, dns, machines.map(LocalNodes::gateway), baseUrl::get);
+            ClusterSetup.register(controllers, tenants, machines.<NodeMachines>map(m -> m).orElse(NodeMachines.NONE));
+            // the API serves before the controllers start, so that the clusters they report have an endpoint
+            ApiServer server = ApiServer.start(cells, metrics, options.bind, options.port, serving, List.of(ca.certificate()));
+            baseUrl.set("https://" + hostForUrl(options.advertiseAddress) + ":" + server.port());
             controllers.start();
             LOG.info("Controllers and scheduler started");
-            ApiServer server = ApiServer.start(cells, metrics, options.bind, options.port, serving, List.of(ca.certificate()));
             ControlPlane cp = new ControlPlane(options, metrics, store, Compactor.start(store, COMPACTION_INTERVAL), cells, server, controllers, loadBalancers,
-                    blockStorage, dns);
+                    blockStorage, tenants);
             LOG.info("Serving the Kubernetes API on {}:{} (HTTPS): management cluster at {}, tenant clusters under {}/clusters/<name>",
                     options.bind, server.port(), cp.url(cells.management()), cp.url(cells.management()));
             Path kubeconfig = cp.writeKubeconfig(cells.management(), "", options.dataDir.resolve("kubeconfig"));
@@ -196,18 +204,6 @@ final class ControlPlane implements AutoCloseable {
 
     Cells cells() {
         return cells;
-    }
-
-    /**
-     * Serves cluster DNS for a cell with nodes on {@code address} (where its machines reach the host) and points the
-     * cell's {@code kube-system/kube-dns} Service (10.96.0.10) at it, so that the agents' proxies carry pods' queries
-     * there (decision 017).
-     */
-    void serveDns(Cell cell, String address) {
-        LocalClient client = new LocalClient(cells, "pier-dns");
-        DnsServer server = dns.serve(cell.name(), address, ClusterDnsSetup.DEFAULT_DOMAIN, KubeDnsService.previousPort(client, cell.name()));
-        dnsServers.add(server);
-        KubeDnsService.publish(client, cell.name(), address, server.port());
     }
 
     /** The process's metrics: controllers and the scheduler record into {@code metrics().controllers()}. */
@@ -294,7 +290,7 @@ final class ControlPlane implements AutoCloseable {
         LOG.info("Stopping: the API server first (no new requests), then DNS, controllers, load balancers, block storage, compaction, "
                 + "cells and storage");
         server.close();
-        dnsServers.forEach(DnsServer::close);
+        tenants.close();
         controllers.close();
         loadBalancers.ifPresent(LoadBalancerProvider::close);
         // after the controllers (no attach may follow) and, with pier up, after the machines that used the devices

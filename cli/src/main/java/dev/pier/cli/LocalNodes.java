@@ -1,11 +1,9 @@
 package dev.pier.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.apiserver.cell.BootstrapTokens;
 import dev.pier.apiserver.cell.Cell;
-import dev.pier.apiserver.client.LocalClient;
-import dev.pier.cloud.host.Poll;
+import dev.pier.apiserver.cell.Cells;
+import dev.pier.cloud.cluster.NodeMachines;
 import dev.pier.cloud.images.LocalRegistry;
 import dev.pier.cloud.images.SeedImages;
 import dev.pier.cloud.machine.LocalMachineConfig;
@@ -13,11 +11,13 @@ import dev.pier.cloud.machine.LocalMachineProvider;
 import dev.pier.cloud.machine.Machine;
 import dev.pier.cloud.machine.MachineProcess;
 import dev.pier.cloud.machine.MachineSpec;
+import dev.pier.cloud.machine.MachineStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,28 +25,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /**
- * The nodes of {@code pier up}: the installation's image registry seeded with Pier's images, the
- * local machine provider, and one machine per node running {@code pier agent}, which joins the
- * cluster with a bootstrap token made for it. Closing stops the machines and keeps their data, so the next
- * {@code pier up} on the same data directory brings the same nodes back.
+ * The machines of {@code pier up}'s clusters: the installation's image registry seeded with Pier's images, the
+ * local machine provider, and for each Machine the machine controller asks for, one running {@code pier agent},
+ * which joins its cluster with a bootstrap token made for it. Closing stops the machines and keeps their data, so
+ * the next {@code pier up} on the same data directory brings the same nodes back.
  */
-final class LocalNodes implements AutoCloseable {
+final class LocalNodes implements NodeMachines, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalNodes.class);
-    private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     /** Long enough for a machine to start and its agent to join. */
     private static final Duration TOKEN_TTL = Duration.ofMinutes(15);
 
-    private final Path dataDir;
     private final LocalRegistry registry;
     private final LocalMachineProvider provider;
+    private final int apiPort;
+    private final Path caFile;
+    private volatile Cells cells;
+    private volatile boolean closing;
 
-    private LocalNodes(Path dataDir, LocalRegistry registry, LocalMachineProvider provider) {
-        this.dataDir = dataDir;
+    private LocalNodes(Path dataDir, LocalRegistry registry, LocalMachineProvider provider, int apiPort) {
         this.registry = registry;
         this.provider = provider;
+        this.apiPort = apiPort;
+        this.caFile = dataDir.resolve("nodes").resolve("ca.crt");
     }
 
     /**
@@ -61,7 +63,7 @@ final class LocalNodes implements AutoCloseable {
             SeedImages.ensure(registry, dataDir.resolve("image-cache"));
             var config = LocalMachineConfig.of(dataDir, registry.port()).withHostPorts(List.of(apiPort));
             LocalMachineProvider provider = LocalMachineProvider.start(config);
-            return new LocalNodes(dataDir, registry, provider);
+            return new LocalNodes(dataDir, registry, provider, apiPort);
         } catch (RuntimeException e) {
             registry.close();
             throw e;
@@ -73,50 +75,49 @@ final class LocalNodes implements AutoCloseable {
         return provider.network().gateway();
     }
 
-    /** Creates (or brings back) {@code count} machines running agents of {@code cell}, and waits until their Nodes are Ready. */
-    void start(ControlPlane cp, Cell cell, int count, PrintStream out) throws IOException {
-        String serverUrl = "https://" + gateway() + ":" + cp.port() + (cell.name().equals("_management") ? "" : "/clusters/" + cell.name());
-        Path caFile = dataDir.resolve("nodes").resolve("ca.crt");
-        Files.createDirectories(caFile.getParent());
-        Files.writeString(caFile, cp.cells().management().certificateAuthority().certificatePem());
-        List<CompletableFuture<Machine>> machines = new ArrayList<>();
-        for (int i = 1; i <= count; i++) {
-            String name = cell.name() + "-node-" + i;
-            // a node that joined before keeps its certificate and ignores the token
-            String token = BootstrapTokens.create(cell, TOKEN_TTL, "node " + name + " of pier up", List.of());
-            MachineSpec spec = new MachineSpec(name, List.of(new MachineProcess("agent", agentCommand(serverUrl, caFile),
-                    Map.of("PIER_BOOTSTRAP_TOKEN", token))));
-            machines.add(CompletableFuture.supplyAsync(() -> provider.create(spec), r -> Thread.ofVirtual().start(r)));
+    /** Lets machines join the clusters of these cells; writes the CA file their agents check the server with. */
+    void attach(Cells cells) {
+        this.cells = cells;
+        try {
+            Files.createDirectories(caFile.getParent());
+            Files.writeString(caFile, cells.management().certificateAuthority().certificatePem());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        List<String> names = new ArrayList<>();
-        for (CompletableFuture<Machine> f : machines) {
-            Machine m = f.join();
-            names.add(m.name());
-            out.println("  machine " + m.name() + " up at " + m.address() + " (pods " + m.podCidr() + "); its agent is joining...");
-        }
-        awaitReady(new LocalClient(cp.cells(), "pier-up"), cell, names, out);
     }
 
-    private static void awaitReady(LocalClient client, Cell cell, List<String> names, PrintStream out) {
-        var nodes = client.resource(cell.name(), client.builtin("", "v1", "nodes"));
-        List<String> waiting = new ArrayList<>(names);
-        Poll.until(READY_TIMEOUT, () -> "nodes " + waiting + " to be Ready; see the agent logs under"
-                + " machines/<name>/logs/agent.log in the data directory", () -> {
-            waiting.removeIf(name -> {
-                Optional<ObjectNode> node = nodes.find(null, name);
-                if (node.isEmpty() || !ready(node.get())) return false;
-                out.println("  node " + name + " is Ready");
-                return true;
-            });
-            return waiting.isEmpty();
-        });
+    @Override
+    public Optional<String> unavailable() {
+        if (closing) return Optional.of("the machine provider is stopping");
+        if (cells == null) return Optional.of("the machine provider is not attached to the server yet");
+        return Optional.empty();
     }
 
-    private static boolean ready(ObjectNode node) {
-        for (JsonNode c : node.path("status").path("conditions")) {
-            if ("Ready".equals(c.path("type").asText())) return "True".equals(c.path("status").asText());
+    /** A machine whose agent joins {@code cluster} with a bootstrap token (a node that joined before keeps its certificate). */
+    @Override
+    public Machine create(String cluster, String name, Map<String, String> nodeLabels) {
+        Cell cell = cells.tenant(cluster).orElseThrow(() -> new IllegalStateException("cluster " + cluster + " has no control plane yet"));
+        String serverUrl = "https://" + gateway() + ":" + apiPort + "/clusters/" + cluster;
+        String token = BootstrapTokens.create(cell, TOKEN_TTL, "node " + name + " of cluster " + cluster, List.of());
+        List<String> command = new ArrayList<>(agentCommand(serverUrl, caFile));
+        if (!nodeLabels.isEmpty()) {
+            List<String> labels = new ArrayList<>();
+            nodeLabels.forEach((k, v) -> labels.add(k + "=" + v));
+            command.addAll(List.of("--node-labels", String.join(",", labels)));
         }
-        return false;
+        Machine machine = provider.create(new MachineSpec(name, List.of(new MachineProcess("agent", command, Map.of("PIER_BOOTSTRAP_TOKEN", token)))));
+        LOG.info("machine {} up at {} (pods {}); its agent is joining cluster {}", name, machine.address(), machine.podCidr(), cluster);
+        return machine;
+    }
+
+    @Override
+    public void delete(String name) {
+        provider.delete(name);
+    }
+
+    @Override
+    public Optional<MachineStatus> status(String name) {
+        return provider.status(name);
     }
 
     /** The same binary, as the node role, on the same JVM; small heap, as a node agent should be. */
@@ -134,6 +135,7 @@ final class LocalNodes implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true; // the machine controller must not bring back what stops now
         LOG.info("Stopping the machines (their data stays) and the image registry");
         try {
             provider.close();

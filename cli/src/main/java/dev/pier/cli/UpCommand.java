@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code pier up}: a server on the embedded store plus a first cluster, ready for kubectl. */
@@ -53,7 +54,7 @@ final class UpCommand implements Callable<Integer> {
             if (options.port == 0) options.port = freePort();
             machines = LocalNodes.prepare(options.dataDir, options.port, System.out);
             try {
-                cp = ControlPlane.start(options, List.of(machines.gateway()));
+                cp = ControlPlane.start(options, Optional.of(machines));
             } catch (IOException | RuntimeException e) {
                 machines.close();
                 throw e;
@@ -61,25 +62,15 @@ final class UpCommand implements Callable<Integer> {
         } else {
             cp = ControlPlane.start(options);
         }
-        Cell cell = cp.cells().createTenant(cluster);
-        Path kubeconfig = cp.writeKubeconfig(cell, "", options.dataDir.resolve("clusters").resolve(cluster).resolve("kubeconfig"));
-        if (machines != null) {
-            try {
-                // before the nodes, so that their first pods already resolve Services
-                cp.serveDns(cell, machines.gateway());
-            } catch (RuntimeException e) {
-                machines.close();
-                cp.close();
-                throw e;
-            }
-            System.out.println("Starting " + nodes + " node(s) of cluster \"" + cluster + "\"...");
-            try {
-                machines.start(cp, cell, nodes, System.out);
-            } catch (IOException | RuntimeException e) {
-                machines.close();
-                cp.close();
-                throw e;
-            }
+        Cell cell;
+        Path kubeconfig;
+        try {
+            cell = FirstCluster.declareAndAwait(cp, cluster, nodes, System.out);
+            kubeconfig = cp.writeKubeconfig(cell, "", options.dataDir.resolve("clusters").resolve(cluster).resolve("kubeconfig"));
+        } catch (IOException | RuntimeException e) {
+            if (machines != null) machines.close();
+            cp.close();
+            throw e;
         }
         System.out.println("Pier is up.");
         System.out.println("  management API:  " + cp.url(cp.cells().management()));

@@ -53,26 +53,25 @@ public final class Cells implements AutoCloseable {
         this.kv = kv;
         this.clock = clock;
         tokens.put(MANAGEMENT, managementTokens);
-        this.management = open(MANAGEMENT);
+        this.management = open(MANAGEMENT, true);
     }
 
     public Cell management() {
         return management;
     }
 
-    /** A tenant cell by name, opened from storage on first use; empty if no such cell was created. */
+    /** A tenant cell by name, opened from storage on first use; empty if no such cell was created (or it was deleted). */
     public Optional<Cell> tenant(String name) {
         Cell c = cells.get(name);
         if (c != null) return Optional.of(c);
-        if (kv.get(caKey(name)).isEmpty()) return Optional.empty();
-        return Optional.of(open(name));
+        return Optional.ofNullable(open(name, false));
     }
 
     /** Creates a tenant cell (or returns the existing one): its CA, its system namespaces. */
     public Cell createTenant(String name) {
         String why = NameRule.DNS_LABEL.check(name);
         if (why != null) throw new IllegalArgumentException("invalid cell name \"" + name + "\": " + why);
-        return open(name);
+        return open(name, true);
     }
 
     /**
@@ -82,9 +81,11 @@ public final class Cells implements AutoCloseable {
      */
     public void deleteTenant(String name) {
         if (name.equals(MANAGEMENT)) throw new IllegalArgumentException("the management cell is not deleted");
+        // the CA first: from then on the cell cannot be opened again, not even by a controller reacting to the deletes below
+        int keys = deletePrefix("/pier/cells/" + name + "/");
         Cell cell = cells.remove(name);
         if (cell != null) cell.close();
-        int keys = deletePrefix(Keys.cellPrefix(name)) + deletePrefix("/pier/cells/" + name + "/");
+        keys += deletePrefix(Keys.cellPrefix(name));
         tokens.remove(name);
         LOG.info("Deleted cell {}: {} storage keys", name, keys);
     }
@@ -111,10 +112,13 @@ public final class Cells implements AutoCloseable {
         return tokens.computeIfAbsent(cell, c -> TokenFile.empty());
     }
 
-    private Cell open(String name) {
+    /** Opens a cell; with {@code create} false only one whose CA is in storage (null otherwise), so a deleted cell stays gone. */
+    private Cell open(String name, boolean create) {
         return cells.computeIfAbsent(name, n -> {
             long started = System.nanoTime();
-            CertificateAuthority ca = loadOrCreateCa(n);
+            Optional<KeyValue> stored = kv.get(caKey(n));
+            if (stored.isEmpty() && !create) return null;
+            CertificateAuthority ca = stored.isPresent() ? caOf(stored.get()) : createCa(n);
             Cell cell = new Cell(n, kv, n.equals(MANAGEMENT) ? managementApi : builtin, ca, new Authenticator(ca, tokens(n), bootstrapTokens(n)), clock);
             cell.start();
             LOG.info("Cell {} open in {} ms", n, (System.nanoTime() - started) / 1_000_000);
@@ -133,23 +137,23 @@ public final class Cells implements AutoCloseable {
         return "/pier/cells/" + cell + "/ca";
     }
 
-    private CertificateAuthority loadOrCreateCa(String cell) {
-        Optional<KeyValue> stored = kv.get(caKey(cell));
-        if (stored.isEmpty()) {
-            CertificateAuthority ca = CertificateAuthority.generate(cell.equals(MANAGEMENT) ? "pier" : "pier-" + cell);
-            ObjectNode doc = Json.object();
-            doc.put("certificate", ca.certificatePem());
-            doc.put("key", ca.privateKeyPem());
-            try {
-                kv.create(caKey(cell), Json.bytes(doc));
-                LOG.info("Created cell {}: a new certificate authority {}", cell, ca.certificate().getSubjectX500Principal().getName());
-                return ca;
-            } catch (StorageException e) {
-                if (e.code() != StorageException.Code.KEY_EXISTS) throw e;
-                stored = kv.get(caKey(cell)); // another replica made it first: use theirs
-            }
+    private CertificateAuthority createCa(String cell) {
+        CertificateAuthority ca = CertificateAuthority.generate(cell.equals(MANAGEMENT) ? "pier" : "pier-" + cell);
+        ObjectNode doc = Json.object();
+        doc.put("certificate", ca.certificatePem());
+        doc.put("key", ca.privateKeyPem());
+        try {
+            kv.create(caKey(cell), Json.bytes(doc));
+            LOG.info("Created cell {}: a new certificate authority {}", cell, ca.certificate().getSubjectX500Principal().getName());
+            return ca;
+        } catch (StorageException e) {
+            if (e.code() != StorageException.Code.KEY_EXISTS) throw e;
+            return caOf(kv.get(caKey(cell)).orElseThrow()); // another replica made it first: use theirs
         }
-        ObjectNode doc = Json.parseObject(stored.orElseThrow().value());
+    }
+
+    private static CertificateAuthority caOf(KeyValue stored) {
+        ObjectNode doc = Json.parseObject(stored.value());
         return CertificateAuthority.fromPem(doc.path("certificate").asText(), doc.path("key").asText());
     }
 
