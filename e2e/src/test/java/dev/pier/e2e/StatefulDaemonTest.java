@@ -58,6 +58,19 @@ abstract class StatefulDaemonTest {
         nodes = SimulatedNodes.start(client, "sd", 2, SimulatedNodes.Shape.DEFAULT, Map.of("pool", "general"), Duration.ofSeconds(2));
         tainted = SimulatedNodes.start(client, "infra", 1, SimulatedNodes.Shape.DEFAULT, Map.of("pool", "infra"), Duration.ofSeconds(2));
         kubectl.ok("taint", "node", "infra-0", "dedicated=infra:NoSchedule");
+        // these clusters have no provisioner (no block storage): the StatefulSets' claims bind to static volumes, as an
+        // administrator would make them, or their pods would wait unscheduled for volumes that never come
+        StringBuilder volumes = new StringBuilder();
+        for (int i = 0; i < 24; i++) {
+            volumes.append("""
+                    apiVersion: v1
+                    kind: PersistentVolume
+                    metadata: {name: static-%d}
+                    spec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce], hostPath: {path: /tmp/static-%d}}
+                    ---
+                    """.formatted(i, i));
+        }
+        kubectl.runWithInput(volumes.toString(), "apply", "-f", "-").assertOk();
     }
 
     @AfterAll
