@@ -64,6 +64,12 @@ class ClusterObjectsTest {
         management.apply(CLUSTER.formatted("web", "10.244.0.0/16", 3));
         assertThat(management.ok("get", "clusters", "web", "-o", "jsonpath={.spec.defaultNodeGroup.nodeCount} {.metadata.generation}"))
                 .isEqualTo("3 2");
+
+        // status is the controllers', written through the status subresource
+        management.ok("patch", "cluster", "web", "--subresource=status", "--type=merge", "-p",
+                "{\"status\":{\"phase\":\"CREATE_COMPLETE\",\"apiEndpoint\":\"https://127.0.0.1:1/clusters/web\",\"nodes\":{\"ready\":1,\"total\":3}}}");
+        assertThat(management.ok("get", "clusters", "web").lines())
+                .anyMatch(l -> l.matches("web\\s+CREATE_COMPLETE\\s+v1\\.32\\s+1/3\\s+https://127\\.0\\.0\\.1:1/clusters/web\\s+\\d+s\\s*"));
     }
 
     @Test
@@ -79,6 +85,15 @@ class ClusterObjectsTest {
                 metadata: {name: shop-gpu-1}
                 spec: {cluster: shop, nodeGroup: shop.gpu, flavor: m1.large, providerId: local://pier/shop-gpu-1}
                 """);
+        // server-side apply, as controllers may write their objects
+        management.runWithInput("""
+                apiVersion: pier.dev/v1
+                kind: NodeGroup
+                metadata: {name: shop.cpu}
+                spec: {cluster: shop, nodeCount: 1}
+                """, "apply", "--server-side", "-f", "-").assertOk();
+        assertThat(management.ok("get", "ng", "shop.cpu", "-o", "jsonpath={.spec.flavor} {.metadata.labels.pier\\.dev/cluster}"))
+                .isEqualTo("m1.small shop");
         String groups = management.ok("get", "ng");
         assertThat(groups.lines().findFirst().orElseThrow()).matches("NAME\\s+CLUSTER\\s+PHASE\\s+NODES\\s+FLAVOR\\s+AGE\\s*");
         assertThat(groups.lines()).anyMatch(l -> l.matches("shop\\.gpu\\s+shop\\s+0/0\\s+m1\\.large\\s+\\d+s\\s*"));
