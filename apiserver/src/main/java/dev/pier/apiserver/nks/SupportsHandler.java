@@ -18,7 +18,7 @@ final class SupportsHandler {
         body.putArray("versions").add("v" + version.path("major").asText() + "." + version.path("minor").asText());
         ArrayNode flavors = body.putArray("flavors");
         for (Flavors.Flavor f : Flavors.all()) {
-            flavors.addObject().put("name", f.name()).put("vcpus", f.cpus()).put("ram", f.memoryMib());
+            flavors.addObject().put("name", f.name()).put("vcpus", f.cpus()).put("ram", f.memoryBytes() / (1024 * 1024));
         }
         return Reply.json(200, body);
     }
