@@ -112,7 +112,7 @@ public final class Cell implements AutoCloseable {
         return api.openApi();
     }
 
-    /** The built-in API every cell serves, without custom resources. */
+    /** The API the cell serves without custom resources: the built-in kinds, and in the management cell the pier.dev kinds. */
     public ServedApi builtinApi() {
         return builtin;
     }

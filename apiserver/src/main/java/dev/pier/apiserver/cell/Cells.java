@@ -13,6 +13,7 @@ import dev.pier.apiserver.crd.CustomResources;
 import dev.pier.apiserver.meta.Json;
 import dev.pier.apiserver.registry.NameRule;
 import dev.pier.apiserver.resources.BuiltinResources;
+import dev.pier.apiserver.resources.pier.PierKinds;
 import dev.pier.pki.CertificateAuthority;
 import dev.pier.storage.KeyValue;
 import dev.pier.storage.KeyValueStore;
@@ -28,8 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The cells a server hosts: the management cell (served at {@code /}) and tenant cells (served at
- * {@code /clusters/<name>}). A cell's CA lives in storage, so every replica sharing the store serves
- * the same cells with the same credentials.
+ * {@code /clusters/<name>}). Only the management cell serves the pier.dev kinds that describe tenant
+ * clusters; both API sets are built once and shared. A cell's CA lives in storage, so every replica
+ * sharing the store serves the same cells with the same credentials.
  */
 public final class Cells implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Cells.class);
@@ -39,6 +41,8 @@ public final class Cells implements AutoCloseable {
     private final KeyValueStore kv;
     private final Clock clock;
     private final ServedApi builtin = ServedApi.of(BuiltinResources.registry().plus(List.of(CustomResources.DEFINITIONS)));
+    /** The management cell's API: the built-in one plus the kinds that describe tenant clusters (decision 019). */
+    private final ServedApi managementApi = ServedApi.of(builtin.registry().plus(PierKinds.types()));
     private final Map<String, Cell> cells = new ConcurrentHashMap<>();
     private final Map<String, TokenFile> tokens = new ConcurrentHashMap<>();
     private final Cell management;
@@ -78,7 +82,7 @@ public final class Cells implements AutoCloseable {
         return cells.computeIfAbsent(name, n -> {
             long started = System.nanoTime();
             CertificateAuthority ca = loadOrCreateCa(n);
-            Cell cell = new Cell(n, kv, builtin, ca, new Authenticator(ca, tokens(n), bootstrapTokens(n)), clock);
+            Cell cell = new Cell(n, kv, n.equals(MANAGEMENT) ? managementApi : builtin, ca, new Authenticator(ca, tokens(n), bootstrapTokens(n)), clock);
             cell.start();
             LOG.info("Cell {} open in {} ms", n, (System.nanoTime() - started) / 1_000_000);
             return cell;

@@ -48,6 +48,11 @@ public final class StructuralSchema {
         return new StructuralSchema(openApiSchema).prune(object);
     }
 
+    /** Checks an object against an OpenAPI schema as a CRD's (types, enums, bounds); see {@link #validate(ObjectNode)}. */
+    public static List<FieldError> validate(JsonNode openApiSchema, ObjectNode object) {
+        return new StructuralSchema(openApiSchema).validate(object);
+    }
+
     /** Fills in {@code default} values for missing fields. */
     void applyDefaults(ObjectNode object) {
         if (root == null) return;

@@ -2,7 +2,7 @@ package dev.pier.apiserver.registry;
 
 import java.util.regex.Pattern;
 
-/** The name formats Kubernetes accepts for object names. */
+/** The name formats Kubernetes accepts for object names, and Pier's cluster names. */
 public enum NameRule {
     /** lower-case RFC 1123 subdomain, at most 253 characters: most kinds */
     DNS_SUBDOMAIN(253, Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"),
@@ -16,6 +16,14 @@ public enum NameRule {
     DNS1035_LABEL(63, Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?"),
             "a DNS-1035 label must consist of lower case alphanumeric characters or '-', "
                     + "start with an alphabetic character, and end with an alphanumeric character"),
+    /**
+     * Pier's clusters, named as NKS names them: short, since node and machine names start with them
+     * ({@code <cluster>-node-<i>}), and a DNS label, since each is a tenant cell served at
+     * {@code /clusters/<name>}.
+     */
+    CLUSTER(20, Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?"),
+            "a cluster name must be 1-20 characters of lower case letters, digits or '-', "
+                    + "start with a letter and end with a letter or digit"),
     /** anything usable as a URL path segment: RBAC kinds (names like system:controller:x) */
     PATH_SEGMENT(253, Pattern.compile("[^/%]+"), "may not contain '/' or '%'");
 

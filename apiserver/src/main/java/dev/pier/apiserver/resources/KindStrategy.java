@@ -1,6 +1,8 @@
 package dev.pier.apiserver.resources;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.apiserver.crd.StructuralSchema;
 import dev.pier.apiserver.errors.FieldError;
 import dev.pier.apiserver.registry.NameRule;
 import dev.pier.apiserver.registry.ResourceStrategy;
@@ -18,7 +20,8 @@ import java.util.function.Function;
 /**
  * A strategy assembled from parts, for kinds whose rules are a few functions: a status subresource or
  * not, a name rule, defaults (on every write, and once on create), a validator (plus checks that only
- * apply to updates, such as immutable fields), table columns and field selectors.
+ * apply to updates, such as immutable fields), table columns and field selectors, and for kinds the schema
+ * catalog does not know, their own OpenAPI schema (served, and checked before the validator).
  * Kinds with more to say implement {@link ResourceStrategy} themselves.
  */
 public final class KindStrategy implements ResourceStrategy {
@@ -33,6 +36,7 @@ public final class KindStrategy implements ResourceStrategy {
     private final Map<String, Function<ObjectNode, String>> fieldSelectors;
 
     private final ScaleSubresource scale;
+    private final JsonNode schema;
 
     private KindStrategy(Builder b) {
         this.status = b.status;
@@ -45,6 +49,7 @@ public final class KindStrategy implements ResourceStrategy {
         this.table = b.table;
         this.fieldSelectors = Map.copyOf(b.fieldSelectors);
         this.scale = b.scale;
+        this.schema = b.schema;
     }
 
     public static Builder builder() {
@@ -64,14 +69,21 @@ public final class KindStrategy implements ResourceStrategy {
 
     @Override
     public List<FieldError> validate(ObjectNode object) {
-        return validator.apply(object);
+        List<FieldError> errors = new ArrayList<>(schemaErrors(object));
+        errors.addAll(validator.apply(object));
+        return errors;
     }
 
     @Override
     public List<FieldError> validateUpdate(ObjectNode object, ObjectNode old) {
         List<FieldError> errors = new ArrayList<>(updateValidator.apply(object, old));
-        errors.addAll(validator.apply(object));
+        errors.addAll(validate(object));
         return errors;
+    }
+
+    /** A value of the wrong type reaches the validator as if absent (see {@link Tree}); the schema names it. */
+    private List<FieldError> schemaErrors(ObjectNode object) {
+        return schema == null ? List.of() : StructuralSchema.validate(schema, object);
     }
 
     @Override
@@ -100,6 +112,11 @@ public final class KindStrategy implements ResourceStrategy {
     }
 
     @Override
+    public JsonNode openApiSchema() {
+        return schema;
+    }
+
+    @Override
     public Map<String, Function<ObjectNode, String>> fieldSelectors() {
         return fieldSelectors;
     }
@@ -115,6 +132,7 @@ public final class KindStrategy implements ResourceStrategy {
         private TableConvertor table = TableConvertor.NAME_AND_AGE;
         private final Map<String, Function<ObjectNode, String>> fieldSelectors = new LinkedHashMap<>();
         private ScaleSubresource scale;
+        private JsonNode schema;
 
         private Builder() {
         }
@@ -159,6 +177,15 @@ public final class KindStrategy implements ResourceStrategy {
 
         public Builder scale(ScaleSubresource s) {
             this.scale = s;
+            return this;
+        }
+
+        /**
+         * The kind's own OpenAPI v3 schema, for kinds the schema catalog does not know: it is served in the
+         * OpenAPI documents (kubectl explain and apply) and prunes unknown fields, as a CRD's schema does.
+         */
+        public Builder schema(JsonNode openApiSchema) {
+            this.schema = openApiSchema;
             return this;
         }
 
