@@ -6,6 +6,7 @@ import dev.pier.apiserver.cell.Cells;
 import dev.pier.apiserver.client.LocalClient;
 import dev.pier.apiserver.client.ResourceClient;
 import dev.pier.apiserver.registry.ResourceType;
+import dev.pier.apiserver.resources.pier.PierKinds;
 
 import java.util.Comparator;
 import java.util.List;
@@ -17,11 +18,11 @@ import java.util.Optional;
  * client, so the kinds' defaulting and validation apply as they do to kubectl.
  */
 final class PierObjects {
-    static final String GROUP = "pier.dev";
-    static final String VERSION = "v1";
+    static final String GROUP = PierKinds.GROUP;
+    static final String VERSION = PierKinds.VERSION;
     static final String API_VERSION = GROUP + "/" + VERSION;
     /** The label every NodeGroup and Machine carries with its cluster's name. */
-    static final String CLUSTER_LABEL = "pier.dev/cluster";
+    static final String CLUSTER_LABEL = PierKinds.CLUSTER_LABEL;
     /** The NKS name of the node group every cluster has, driven by the Cluster's {@code spec.defaultNodeGroup}. */
     static final String DEFAULT_GROUP = "default-worker";
 
@@ -96,7 +97,7 @@ final class PierObjects {
     private ResourceClient resource(String resource) {
         ResourceType type = client.cell(Cells.MANAGEMENT).registry().find(GROUP, VERSION, resource)
                 .orElseThrow(() -> NksException.unavailable("this server does not serve " + resource + "." + GROUP + "/" + VERSION + " yet",
-                        "upgrade Pier to a version with clusters as objects"));
+                        "run a Pier server that serves clusters as objects (decision 019)"));
         return client.resource(Cells.MANAGEMENT, type);
     }
 }
