@@ -2,6 +2,7 @@ package dev.pier.cli;
 
 import dev.pier.apiserver.ApiServer;
 import dev.pier.apiserver.auth.TokenFile;
+import dev.pier.apiserver.cell.AdminKubeconfig;
 import dev.pier.apiserver.cell.Cell;
 import dev.pier.apiserver.cell.Cells;
 import dev.pier.apiserver.metrics.Metrics;
@@ -21,7 +22,6 @@ import dev.pier.dns.ClusterDnsSetup;
 import dev.pier.pki.CertificateAuthority;
 import dev.pier.scheduler.SchedulerSetup;
 import dev.pier.pki.IssuedCertificate;
-import dev.pier.pki.Kubeconfig;
 import dev.pier.storage.Compactor;
 import dev.pier.storage.KeyValueStore;
 import dev.pier.storage.etcd.EtcdStore;
@@ -219,17 +219,8 @@ final class ControlPlane implements AutoCloseable {
 
     /** Writes a kubeconfig with an admin client certificate (group system:masters) for a cell, readable by the owner only. */
     Path writeKubeconfig(Cell cell, String contextSuffix, Path file) throws IOException {
-        IssuedCertificate admin = cell.certificateAuthority().issueClient("admin", List.of("system:masters"), ADMIN_CERT_VALIDITY);
-        String name = cell.name().equals(Cells.MANAGEMENT) ? "pier" : cell.name();
-        String yaml = Kubeconfig.builder()
-                .server(url(cell))
-                .certificateAuthority(cells.management().certificateAuthority().certificate())
-                .clusterName(name)
-                .userName(name + "-admin")
-                .contextName(name + contextSuffix)
-                .clientCertificate(admin)
-                .build()
-                .toYaml();
+        String yaml = AdminKubeconfig.yaml(cell, url(cell), cells.management().certificateAuthority().certificate(), contextSuffix,
+                ADMIN_CERT_VALIDITY);
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, yaml);

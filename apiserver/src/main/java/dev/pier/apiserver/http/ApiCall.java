@@ -25,6 +25,11 @@ public interface ApiCall {
 
     byte[] body();
 
+    /** Where the client reached the server: {@code host[:port]} of the Host header (HTTP/1) or :authority (HTTP/2). */
+    default String authority() {
+        return header("Host");
+    }
+
     UserInfo user();
 
     /** Sends a whole response. */

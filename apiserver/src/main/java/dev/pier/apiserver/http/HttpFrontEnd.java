@@ -7,6 +7,7 @@ import dev.pier.apiserver.errors.ApiException;
 import dev.pier.apiserver.meta.Json;
 import dev.pier.apiserver.metrics.Metrics;
 import dev.pier.apiserver.metrics.RequestLabels;
+import dev.pier.apiserver.nks.NksApi;
 import dev.pier.apiserver.registry.ResourceType;
 import dev.pier.pki.IssuedCertificate;
 import io.vertx.core.Vertx;
@@ -69,16 +70,17 @@ public final class HttpFrontEnd {
                 .setIdleTimeout(0);
         HttpServer server = vertx.createHttpServer(options);
         NodeProxy nodes = new NodeProxy(vertx, cells.management().certificateAuthority());
-        server.requestHandler(req -> accept(req, cells, metrics, nodes));
+        NksApi nks = new NksApi(cells);
+        server.requestHandler(req -> accept(req, cells, metrics, nodes, nks));
         return server.listen().toCompletionStage().toCompletableFuture().join();
     }
 
-    private static void accept(HttpServerRequest req, Cells cells, Metrics metrics, NodeProxy nodes) {
+    private static void accept(HttpServerRequest req, Cells cells, Metrics metrics, NodeProxy nodes, NksApi nks) {
         if ("websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
             // A watch over WebSocket (fabric8's default) or a pod stream: no body; leave the request unread so it can be upgraded.
             // Paused, or Vert.x reads its (empty) end before the request thread upgrades it, and the upgrade fails.
             req.pause();
-            REQUEST_THREADS.newThread(() -> serve(req, cells, metrics, nodes, new byte[0])).start();
+            REQUEST_THREADS.newThread(() -> serve(req, cells, metrics, nodes, nks, new byte[0])).start();
             return;
         }
         String contentLength = req.getHeader("Content-Length");
@@ -99,12 +101,12 @@ public final class HttpFrontEnd {
         });
         req.endHandler(v -> {
             if (tooLarge[0]) return;
-            REQUEST_THREADS.newThread(() -> serve(req, cells, metrics, nodes, body.getBytes())).start();
+            REQUEST_THREADS.newThread(() -> serve(req, cells, metrics, nodes, nks, body.getBytes())).start();
         });
         req.exceptionHandler(e -> { });
     }
 
-    private static void serve(HttpServerRequest req, Cells cells, Metrics metrics, NodeProxy nodes, byte[] body) {
+    private static void serve(HttpServerRequest req, Cells cells, Metrics metrics, NodeProxy nodes, NksApi nks, byte[] body) {
         String rawPath = req.path();
         MeteredCall call = null;
         try {
@@ -113,6 +115,10 @@ public final class HttpFrontEnd {
             String authorization = req.getHeader("Authorization");
             UserInfo user = routed.cell.authenticator().authenticate(certificates, authorization).orElse(null);
             call = metered(new VertxCall(req, routed.path, body, user, nodes), routed.cell, metrics);
+            if (routed.cell == cells.management() && NksApi.serves(routed.path)) {
+                nks.serve(call); // answers its own errors, 401 included, in its own shape
+                return;
+            }
             if (user == null && !CellHandler.anonymousAllowed(routed.path)) {
                 if (LOG.isDebugEnabled()) {
                     LOG.debug("Unauthorized: {} {} on cell {}: {}", req.method(), rawPath, routed.cell.name(),

@@ -104,6 +104,11 @@ final class MeteredCall implements ApiCall {
     }
 
     @Override
+    public String authority() {
+        return call.authority();
+    }
+
+    @Override
     public byte[] body() {
         return call.body();
     }

@@ -57,6 +57,14 @@ final class VertxCall implements ApiCall {
     }
 
     @Override
+    public String authority() {
+        var authority = request.authority();
+        if (authority == null) return null;
+        String host = authority.host().contains(":") ? "[" + authority.host() + "]" : authority.host();
+        return authority.port() < 0 ? host : host + ":" + authority.port();
+    }
+
+    @Override
     public byte[] body() {
         return body;
     }
