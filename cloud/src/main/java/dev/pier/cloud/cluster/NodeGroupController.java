@@ -52,16 +52,13 @@ final class NodeGroupController implements Reconciler<ObjectKey> {
   static NodeGroupController create(LocalClient client, Informer groups, Informer machines, Informer nodes, EventRecorder events,
       WorkQueue<ObjectKey> queue) {
     groups.addHandler(EventHandler.onChange((cell, g) -> queue.add(ObjectKey.of(cell, g))));
-    machines.addHandler(EventHandler.onChange((cell, m) -> queue.add(groupKey(m.path("spec"), "cluster", "nodeGroup"))));
+    // a machine's spec.nodeGroup, and its node's label, are the group's object name <cluster>.<group>
+    machines.addHandler(EventHandler.onChange((cell, m) -> queue.add(new ObjectKey(Cells.MANAGEMENT, "", m.path("spec").path("nodeGroup").asText()))));
     nodes.addHandler(EventHandler.onChange((cell, node) -> {
       String group = node.path("metadata").path("labels").path(ClusterObjects.NODE_GROUP_LABEL).asText();
-      if (!cell.equals(Cells.MANAGEMENT) && !group.isEmpty()) queue.add(new ObjectKey(Cells.MANAGEMENT, "", cell + "." + group));
+      if (!cell.equals(Cells.MANAGEMENT) && !group.isEmpty()) queue.add(new ObjectKey(Cells.MANAGEMENT, "", group));
     }));
     return new NodeGroupController(client, groups, machines, nodes, events);
-  }
-
-  private static ObjectKey groupKey(JsonNode spec, String clusterField, String groupField) {
-    return new ObjectKey(Cells.MANAGEMENT, "", spec.path(clusterField).asText() + "." + spec.path(groupField).asText());
   }
 
   @Override
@@ -72,7 +69,7 @@ final class NodeGroupController implements Reconciler<ObjectKey> {
     String cluster = group.path("spec").path("cluster").asText();
     String groupName = ClusterObjects.groupName(group);
     List<ObjectNode> mine = new ArrayList<>(machines.listCell(Cells.MANAGEMENT).stream()
-        .filter(m -> m.path("spec").path("cluster").asText().equals(cluster) && m.path("spec").path("nodeGroup").asText().equals(groupName))
+        .filter(m -> m.path("spec").path("nodeGroup").asText().equals(key.name()))
         .toList());
     if (ClusterObjects.deleting(group)) {
       for (ObjectNode m : mine) if (!ClusterObjects.deleting(m)) deleteMachine(m);
@@ -89,18 +86,26 @@ final class NodeGroupController implements Reconciler<ObjectKey> {
     int wanted = current.path("spec").path("nodeCount").asInt(0);
     List<ObjectNode> live = new ArrayList<>(mine.stream().filter(m -> !ClusterObjects.deleting(m)).toList());
 
-    // named nodes first (a resize's nodes_to_remove), then the newest
-    Set<String> toRemove = new HashSet<>();
-    current.path("spec").path("nodesToRemove").forEach(n -> toRemove.add(n.asText()));
-    for (ObjectNode m : List.copyOf(live)) {
-      if (toRemove.contains(ClusterObjects.name(m)) && live.size() > wanted) {
+    // named nodes first (a resize's nodes_to_remove), then the newest; a name stays listed until its machine goes
+    // (the count may be lowered after the names are written), and names that are not this group's are dropped
+    Set<String> liveNames = new HashSet<>();
+    live.forEach(m -> liveNames.add(ClusterObjects.name(m)));
+    List<String> stillToRemove = new ArrayList<>();
+    for (JsonNode n : current.path("spec").path("nodesToRemove")) {
+      String name = n.asText();
+      if (!liveNames.contains(name)) continue;
+      ObjectNode m = live.stream().filter(x -> ClusterObjects.name(x).equals(name)).findFirst().orElseThrow();
+      if (live.size() > wanted) {
         deleteMachine(m);
         live.remove(m);
+      } else {
+        stillToRemove.add(name);
       }
     }
-    if (!toRemove.isEmpty()) {
+    if (current.path("spec").path("nodesToRemove").size() != stillToRemove.size()) {
       ObjectNode consumed = current.deepCopy();
-      ((ObjectNode) consumed.path("spec")).remove("nodesToRemove");
+      if (stillToRemove.isEmpty()) ((ObjectNode) consumed.path("spec")).remove("nodesToRemove");
+      else stillToRemove.forEach(((ObjectNode) consumed.path("spec")).putArray("nodesToRemove")::add);
       current = groupClient().update(consumed);
     }
     live.sort(Comparator.comparingInt(m -> MachineNames.index(ClusterObjects.name(m))));
@@ -111,7 +116,7 @@ final class NodeGroupController implements Reconciler<ObjectKey> {
     for (int i = live.size(); i < wanted; i++) {
       String name = MachineNames.next(prefix, taken);
       taken.add(name);
-      createMachine(current, cluster, groupName, name);
+      createMachine(current, cluster, name);
     }
 
     int ready = 0;
@@ -125,7 +130,8 @@ final class NodeGroupController implements Reconciler<ObjectKey> {
     return Result.done();
   }
 
-  private void createMachine(ObjectNode group, String cluster, String groupName, String name) {
+  private void createMachine(ObjectNode group, String cluster, String name) {
+    String groupName = ClusterObjects.name(group);
     ObjectNode m = Json.object();
     m.put("apiVersion", "pier.dev/v1").put("kind", "Machine");
     ObjectNode meta = m.putObject("metadata");
@@ -141,8 +147,7 @@ final class NodeGroupController implements Reconciler<ObjectKey> {
 
   private void deleteMachine(ObjectNode machine) {
     Writes.ignoreGone(() -> client.resource(Cells.MANAGEMENT, machines.type()).delete("", ClusterObjects.name(machine), DeleteOptions.defaults()));
-    log.info("machine {} of node group {}.{} deleted", ClusterObjects.name(machine), machine.path("spec").path("cluster").asText(),
-        machine.path("spec").path("nodeGroup").asText());
+    log.info("machine {} of node group {} deleted", ClusterObjects.name(machine), machine.path("spec").path("nodeGroup").asText());
   }
 
   private void setStatus(ObjectNode group, int wanted, int ready, int total) {

@@ -153,9 +153,9 @@ class ClusterControllersTest {
       nodes(cluster).create("", yaml("""
           apiVersion: v1
           kind: Node
-          metadata: {name: %s, labels: {pier.dev/nodegroup: default-worker}}
+          metadata: {name: %s, labels: {pier.dev/nodegroup: %s.default-worker}}
           status: {conditions: [{type: Ready, status: "True"}]}
-          """.formatted(name)));
+          """.formatted(name, cluster)));
     }
   }
 
