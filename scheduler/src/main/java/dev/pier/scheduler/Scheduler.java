@@ -161,7 +161,7 @@ public final class Scheduler implements Reconciler<ObjectKey> {
         CellState state = state(key.cell());
         // every pod of the cell, across namespaces: affinity, spread and volume counts look at all of them
         Placement placement = new Placement(pod, () -> pods.listCell(key.cell()), strategy);
-        VolumeFit volumeFit = VolumeFit.claimNames(pod).isEmpty() ? null : VolumeFit.of(key.cell(), pod, volumes.claims(),
+        VolumeFit volumeFit = dev.pier.controllers.runtime.Pods.claimNames(pod).isEmpty() ? null : VolumeFit.of(key.cell(), pod, volumes.claims(),
                 volumes.volumes(), volumes.classes(), volumes.csiNodes(), pods.listCell(key.cell()));
         if (volumeFit != null) placement.withVolumes(volumeFit);
         Placement.Decision decision;

@@ -48,7 +48,7 @@ final class VolumeFit {
                         Collection<ObjectNode> cellPods) {
         VolumeFit fit = new VolumeFit(cell, claims, volumes, csiNodes, cellPods);
         String namespace = Tree.text(pod.path("metadata"), "namespace");
-        for (String name : claimNames(pod)) {
+        for (String name : Pods.claimNames(pod)) {
             Optional<ObjectNode> claim = claims.get(new ObjectKey(cell, namespace, name));
             if (claim.isEmpty()) return fit.refuse("persistentvolumeclaim \"" + name + "\" not found");
             if (Owners.isBeingDeleted(claim.get())) return fit.refuse("persistentvolumeclaim \"" + name + "\" is being deleted");
@@ -133,9 +133,9 @@ final class VolumeFit {
     private Set<String> attachedVolumes(String node, String driver) {
         Set<String> out = new HashSet<>();
         for (ObjectNode pod : cellPods) {
-            if (!Tree.text(pod.path("spec"), "nodeName").equals(node) || isFinished(pod)) continue;
+            if (!Tree.text(pod.path("spec"), "nodeName").equals(node) || Pods.isFinished(pod)) continue;
             String namespace = Tree.text(pod.path("metadata"), "namespace");
-            for (String name : claimNames(pod)) {
+            for (String name : Pods.claimNames(pod)) {
                 claimInformer.get(new ObjectKey(cell, namespace, name))
                         .map(c -> Tree.text(c.path("spec"), "volumeName"))
                         .filter(v -> !v.isEmpty())
@@ -151,25 +151,13 @@ final class VolumeFit {
         String namespace = Tree.text(pod.path("metadata"), "namespace");
         String uid = Owners.uid(pod);
         for (ObjectNode other : cellPods) {
-            if (Owners.uid(other).equals(uid) || isFinished(other)) continue;
-            if (Tree.text(other.path("metadata"), "namespace").equals(namespace) && claimNames(other).contains(claim)) return true;
+            if (Owners.uid(other).equals(uid) || Pods.isFinished(other)) continue;
+            if (Tree.text(other.path("metadata"), "namespace").equals(namespace) && Pods.claimNames(other).contains(claim)) return true;
         }
         return false;
     }
 
-    private static boolean isFinished(JsonNode pod) {
-        String phase = Pods.phase(pod);
-        return phase.equals("Succeeded") || phase.equals("Failed");
-    }
 
-    static List<String> claimNames(JsonNode pod) {
-        List<String> out = new ArrayList<>();
-        for (JsonNode v : pod.path("spec").path("volumes")) {
-            String claim = Tree.text(v.path("persistentVolumeClaim"), "claimName");
-            if (!claim.isEmpty()) out.add(claim);
-        }
-        return out;
-    }
 
     private static Set<String> modes(JsonNode spec) {
         Set<String> out = new HashSet<>();

@@ -43,7 +43,7 @@ final class VolumeUsers {
 
         Map<String, List<ObjectNode>> out = new TreeMap<>();
         for (ObjectNode pod : pods.list(cell, namespace)) {
-            if (needsVolumes(pod) && claimNames(pod).contains(claimName)) {
+            if (needsVolumes(pod) && Pods.claimNames(pod).contains(claimName)) {
                 out.computeIfAbsent(pod.path("spec").path("nodeName").asText(), n -> new ArrayList<>()).add(pod);
             }
         }
@@ -55,7 +55,7 @@ final class VolumeUsers {
     Set<String> boundVolumes(String cell, JsonNode pod) {
         Set<String> out = new LinkedHashSet<>();
         String namespace = pod.path("metadata").path("namespace").asText();
-        for (String claimName : claimNames(pod)) {
+        for (String claimName : Pods.claimNames(pod)) {
             claims.get(new ObjectKey(cell, namespace, claimName))
                     .map(c -> c.path("spec").path("volumeName").asText(""))
                     .filter(v -> !v.isEmpty())
@@ -71,14 +71,6 @@ final class VolumeUsers {
         return !phase.equals("Succeeded") && !phase.equals("Failed");
     }
 
-    static Set<String> claimNames(JsonNode pod) {
-        Set<String> out = new LinkedHashSet<>();
-        for (JsonNode v : pod.path("spec").path("volumes")) {
-            String claim = v.path("persistentVolumeClaim").path("claimName").asText("");
-            if (!claim.isEmpty()) out.add(claim);
-        }
-        return out;
-    }
 
     private static boolean isBoundTo(JsonNode claim, JsonNode pv) {
         if (!claim.path("spec").path("volumeName").asText().equals(pv.path("metadata").path("name").asText())) return false;

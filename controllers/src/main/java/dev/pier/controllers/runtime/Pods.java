@@ -19,6 +19,22 @@ public final class Pods {
         return !phase.equals("Succeeded") && !phase.equals("Failed") && !Owners.isBeingDeleted(pod);
     }
 
+    /** Succeeded or Failed: its containers are done for good. */
+    public static boolean isFinished(JsonNode pod) {
+        String phase = phase(pod);
+        return phase.equals("Succeeded") || phase.equals("Failed");
+    }
+
+    /** The PersistentVolumeClaims the pod's volumes name, each once, in the order of its volumes. */
+    public static java.util.List<String> claimNames(JsonNode pod) {
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (JsonNode v : pod.path("spec").path("volumes")) {
+            String claim = v.path("persistentVolumeClaim").path("claimName").asText("");
+            if (!claim.isEmpty()) out.add(claim);
+        }
+        return java.util.List.copyOf(out);
+    }
+
     public static boolean isReady(JsonNode pod) {
         JsonNode c = condition(pod, "Ready");
         return c != null && c.path("status").asText().equals("True");

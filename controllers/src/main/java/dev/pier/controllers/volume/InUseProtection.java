@@ -50,10 +50,10 @@ public final class InUseProtection implements Reconciler<ObjectKey> {
     /** Claims are in use while a pod that is not finished names them, including pods still shutting down. */
     public static InUseProtection forClaims(LocalClient client, Informer claims, Informer pods, WorkQueue<ObjectKey> queue) {
         pods.addHandler(EventHandler.onChange((cell, pod) -> {
-            for (String claim : claimsOf(pod)) queue.add(new ObjectKey(cell, Tree.text(pod.path("metadata"), "namespace"), claim));
+            for (String claim : Pods.claimNames(pod)) queue.add(new ObjectKey(cell, Tree.text(pod.path("metadata"), "namespace"), claim));
         }));
         return new InUseProtection(client, claims, CLAIM_FINALIZER, (key, claim) -> pods.list(key.cell(), key.namespace()).stream()
-                .anyMatch(pod -> !isFinished(pod) && claimsOf(pod).contains(key.name())), queue);
+                .anyMatch(pod -> !Pods.isFinished(pod) && Pods.claimNames(pod).contains(key.name())), queue);
     }
 
     /** Volumes are in use while Bound to a claim. */
@@ -62,19 +62,7 @@ public final class InUseProtection implements Reconciler<ObjectKey> {
                 (key, pv) -> Tree.text(pv.path("status"), "phase").equals("Bound"), queue);
     }
 
-    private static boolean isFinished(JsonNode pod) {
-        String phase = Pods.phase(pod);
-        return phase.equals("Succeeded") || phase.equals("Failed");
-    }
 
-    static List<String> claimsOf(JsonNode pod) {
-        List<String> out = new ArrayList<>();
-        for (JsonNode v : pod.path("spec").path("volumes")) {
-            String claim = Tree.text(v.path("persistentVolumeClaim"), "claimName");
-            if (!claim.isEmpty()) out.add(claim);
-        }
-        return out;
-    }
 
     @Override
     public Result sync(ObjectKey key) {
