@@ -36,21 +36,30 @@ final class NodeGroupController implements Reconciler<ObjectKey> {
   private static final Logger log = LoggerFactory.getLogger(NodeGroupController.class);
 
   private final LocalClient client;
+  private final Informer clusters;
   private final Informer groups;
   private final Informer machines;
   private final Informer nodes;
   private final EventRecorder events;
 
-  private NodeGroupController(LocalClient client, Informer groups, Informer machines, Informer nodes, EventRecorder events) {
+  private NodeGroupController(LocalClient client, Informer clusters, Informer groups, Informer machines, Informer nodes,
+      EventRecorder events) {
     this.client = client;
+    this.clusters = clusters;
     this.groups = groups;
     this.machines = machines;
     this.nodes = nodes;
     this.events = events;
   }
 
-  static NodeGroupController create(LocalClient client, Informer groups, Informer machines, Informer nodes, EventRecorder events,
-      WorkQueue<ObjectKey> queue) {
+  static NodeGroupController create(LocalClient client, Informer clusters, Informer groups, Informer machines, Informer nodes,
+      EventRecorder events, WorkQueue<ObjectKey> queue) {
+    // a cluster made (or gone) after its groups: they may act now
+    clusters.addHandler(EventHandler.onChange((cell, c) -> {
+      for (ObjectNode g : groups.listCell(Cells.MANAGEMENT)) {
+        if (g.path("spec").path("cluster").asText().equals(ClusterObjects.name(c))) queue.add(ObjectKey.of(cell, g));
+      }
+    }));
     groups.addHandler(EventHandler.onChange((cell, g) -> queue.add(ObjectKey.of(cell, g))));
     // a machine's spec.nodeGroup, and its node's label, are the group's object name <cluster>.<group>
     machines.addHandler(EventHandler.onChange((cell, m) -> queue.add(new ObjectKey(Cells.MANAGEMENT, "", m.path("spec").path("nodeGroup").asText()))));
@@ -58,7 +67,7 @@ final class NodeGroupController implements Reconciler<ObjectKey> {
       String group = node.path("metadata").path("labels").path(ClusterObjects.NODE_GROUP_LABEL).asText();
       if (!cell.equals(Cells.MANAGEMENT) && !group.isEmpty()) queue.add(new ObjectKey(Cells.MANAGEMENT, "", group));
     }));
-    return new NodeGroupController(client, groups, machines, nodes, events);
+    return new NodeGroupController(client, clusters, groups, machines, nodes, events);
   }
 
   @Override
@@ -82,6 +91,12 @@ final class NodeGroupController implements Reconciler<ObjectKey> {
     ObjectNode current = group;
     if (!Finalizers.has(group, ClusterObjects.NODE_GROUP_FINALIZER)) {
       current = groupClient().update(Finalizers.withAdded(group, ClusterObjects.NODE_GROUP_FINALIZER));
+    }
+    if (clusters.get(new ObjectKey(Cells.MANAGEMENT, "", cluster)).isEmpty()) {
+      // machines of a cluster that does not exist would join nothing
+      setStatus(current, Phases.next(current.path("status").path("phase").asText(""), false), "cluster " + cluster + " does not exist", 0,
+          mine.size());
+      return Result.done();
     }
     int wanted = current.path("spec").path("nodeCount").asInt(0);
     List<ObjectNode> live = new ArrayList<>(mine.stream().filter(m -> !ClusterObjects.deleting(m)).toList());
@@ -126,7 +141,9 @@ final class NodeGroupController implements Reconciler<ObjectKey> {
       if (ClusterObjects.isReady(node.get())) ready++;
       NodeDecoration.apply(client, cluster, node.get(), current.path("spec"));
     }
-    setStatus(current, wanted, ready, mine.size());
+    boolean settled = ready == wanted && mine.size() == wanted;
+    setStatus(current, Phases.next(current.path("status").path("phase").asText(""), settled), settled ? "" : ready + " of " + wanted + " nodes Ready",
+        ready, mine.size());
     return Result.done();
   }
 
@@ -150,11 +167,10 @@ final class NodeGroupController implements Reconciler<ObjectKey> {
     log.info("machine {} of node group {} deleted", ClusterObjects.name(machine), machine.path("spec").path("nodeGroup").asText());
   }
 
-  private void setStatus(ObjectNode group, int wanted, int ready, int total) {
-    boolean settled = ready == wanted && total == wanted;
+  private void setStatus(ObjectNode group, String phase, String reason, int ready, int total) {
     ObjectNode status = group.path("status").isObject() ? ((ObjectNode) group.path("status")).deepCopy() : Json.object();
-    status.put("phase", Phases.next(group.path("status").path("phase").asText(""), settled));
-    status.put("reason", settled ? "" : ready + " of " + wanted + " nodes Ready");
+    status.put("phase", phase);
+    status.put("reason", reason);
     status.putObject("nodes").put("ready", ready).put("total", total);
     if (status.equals(group.path("status"))) return;
     ObjectNode next = group.deepCopy();
