@@ -22,7 +22,8 @@ public final class ClusterSetup {
         manager.informer("", "v1", "services"), manager.informer("", "v1", "persistentvolumeclaims"),
         manager.informer("", "v1", "persistentvolumes")), manager.events(), clusterQueue, host, machines), 2);
     WorkQueue<ObjectKey> groupQueue = manager.queue("nodegroup");
-    manager.add("nodegroup", groupQueue, NodeGroupController.create(client, clusters, groups, machineObjects, nodes, manager.events(), groupQueue), 2);
+    manager.add("nodegroup", groupQueue, NodeGroupController.create(client, clusters, groups, machineObjects, nodes, manager.events(), groupQueue,
+        manager.clock()), 2);
     WorkQueue<ObjectKey> machineQueue = manager.queue("machine");
     // machines take seconds to make: several at once, so a node group of many comes up in parallel
     manager.add("machine", machineQueue, MachineController.create(client, machineObjects, nodes, manager.informer("", "v1", "pods"),

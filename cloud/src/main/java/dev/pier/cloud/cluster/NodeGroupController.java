@@ -18,6 +18,8 @@ import dev.pier.controllers.runtime.Reconciler;
 import dev.pier.controllers.runtime.Result;
 import dev.pier.controllers.runtime.WorkQueue;
 import dev.pier.controllers.runtime.Writes;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a node group's Machines at its {@code nodeCount}: the nodes named in {@code nodesToRemove} go first, then
- * the newest; new machines take the lowest free index. Its nodes carry its labels and taints. Deleting the group
+ * the newest; new machines take the lowest free index. With auto-repair, a machine whose node stays NotReady past the
+ * group's threshold is replaced ({@link AutoRepair}). Its nodes carry its labels and taints. Deleting the group
  * deletes its machines (each drains its node) before the group goes.
  */
 final class NodeGroupController implements Reconciler<ObjectKey> {
@@ -41,9 +44,11 @@ final class NodeGroupController implements Reconciler<ObjectKey> {
   private final Informer machines;
   private final Informer nodes;
   private final EventRecorder events;
+  private final Clock clock;
 
   private NodeGroupController(LocalClient client, Informer clusters, Informer groups, Informer machines, Informer nodes,
-      EventRecorder events) {
+      EventRecorder events, Clock clock) {
+    this.clock = clock;
     this.client = client;
     this.clusters = clusters;
     this.groups = groups;
@@ -53,7 +58,7 @@ final class NodeGroupController implements Reconciler<ObjectKey> {
   }
 
   static NodeGroupController create(LocalClient client, Informer clusters, Informer groups, Informer machines, Informer nodes,
-      EventRecorder events, WorkQueue<ObjectKey> queue) {
+      EventRecorder events, WorkQueue<ObjectKey> queue, Clock clock) {
     // a cluster made (or gone) after its groups: they may act now
     clusters.addHandler(EventHandler.onChange((cell, c) -> {
       for (ObjectNode g : groups.listCell(Cells.MANAGEMENT)) {
@@ -67,7 +72,7 @@ final class NodeGroupController implements Reconciler<ObjectKey> {
       String group = node.path("metadata").path("labels").path(ClusterObjects.NODE_GROUP_LABEL).asText();
       if (!cell.equals(Cells.MANAGEMENT) && !group.isEmpty()) queue.add(new ObjectKey(Cells.MANAGEMENT, "", group));
     }));
-    return new NodeGroupController(client, clusters, groups, machines, nodes, events);
+    return new NodeGroupController(client, clusters, groups, machines, nodes, events, clock);
   }
 
   @Override
@@ -123,6 +128,25 @@ final class NodeGroupController implements Reconciler<ObjectKey> {
       else stillToRemove.forEach(((ObjectNode) consumed.path("spec")).putArray("nodesToRemove")::add);
       current = groupClient().update(consumed);
     }
+    // auto-repair: a machine whose node stayed NotReady past the group's threshold is replaced (a new one comes below)
+    AutoRepair repair = AutoRepair.of(current.path("spec"));
+    Duration nextRepairCheck = null;
+    for (ObjectNode m : List.copyOf(live)) {
+      Optional<ObjectNode> node = nodes.get(new ObjectKey(cluster, "", ClusterObjects.name(m)));
+      Optional<Duration> due = node.flatMap(n -> repair.replaceIn(n, clock.instant()));
+      if (due.isEmpty()) continue;
+      if (due.get().isNegative() || due.get().isZero()) {
+        String why = "node " + ClusterObjects.name(m) + " was NotReady for more than " + repair.threshold().toSeconds() + " s: replacing it";
+        events.warning(Cells.MANAGEMENT, current, "nodegroup-controller", "AUTO_HEALING", why);
+        clusters.get(new ObjectKey(Cells.MANAGEMENT, "", cluster))
+            .ifPresent(c -> events.warning(Cells.MANAGEMENT, c, "nodegroup-controller", "AUTO_HEALING", why));
+        log.info("node group {}: {}", key.name(), why);
+        deleteMachine(m);
+        live.remove(m);
+      } else if (nextRepairCheck == null || due.get().compareTo(nextRepairCheck) < 0) {
+        nextRepairCheck = due.get();
+      }
+    }
     live.sort(Comparator.comparingInt(m -> MachineNames.index(ClusterObjects.name(m))));
     while (live.size() > wanted) deleteMachine(live.removeLast());
     Set<String> taken = new HashSet<>();
@@ -144,7 +168,7 @@ final class NodeGroupController implements Reconciler<ObjectKey> {
     boolean settled = ready == wanted && mine.size() == wanted;
     setStatus(current, Phases.next(current.path("status").path("phase").asText(""), settled), settled ? "" : ready + " of " + wanted + " nodes Ready",
         ready, mine.size());
-    return Result.done();
+    return nextRepairCheck == null ? Result.done() : Result.requeueAfter(nextRepairCheck.plusSeconds(1));
   }
 
   private void createMachine(ObjectNode group, String cluster, String name) {

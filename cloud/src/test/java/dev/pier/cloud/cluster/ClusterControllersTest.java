@@ -227,6 +227,31 @@ class ClusterControllersTest {
   }
 
   @Test
+  void aNodeNotReadyPastItsGroupsThresholdIsReplaced() throws Exception {
+    pier("clusters").create("", yaml("""
+        apiVersion: pier.dev/v1
+        kind: Cluster
+        metadata: {name: beta}
+        spec: {defaultNodeGroup: {nodeCount: 1}}
+        """));
+    await("machine beta-node-1 made", () -> machines.running.contains("beta-node-1"));
+    ObjectNode group = pier("nodegroups").get("", "beta.default-worker");
+    ((ObjectNode) group.path("spec")).putObject("autoRepair").put("enabled", true).put("notReadySeconds", 30);
+    pier("nodegroups").update(group);
+    // its agent reported NotReady ten minutes ago and nothing since
+    nodes("beta").create("", yaml("""
+        apiVersion: v1
+        kind: Node
+        metadata: {name: beta-node-1, labels: {pier.dev/nodegroup: beta.default-worker}}
+        status: {conditions: [{type: Ready, status: "False", lastTransitionTime: "%s"}]}
+        """.formatted(java.time.Instant.now().minusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS))));
+    await("beta-node-1 replaced by beta-node-2", () -> machines.deleted.contains("beta-node-1")
+        && machineNames("beta").equals(Set.of("beta-node-2")) && machines.running.contains("beta-node-2"));
+    await("an AUTO_HEALING event naming the node", () -> client.resource(Cells.MANAGEMENT, client.builtin("", "v1", "events")).list("default")
+        .stream().anyMatch(e -> e.path("reason").asText().equals("AUTO_HEALING") && e.path("message").asText().contains("beta-node-1")));
+  }
+
+  @Test
   void aClusterWithoutNodesIsCompleteAtOnce() throws Exception {
     pier("clusters").create("", yaml("""
         apiVersion: pier.dev/v1
