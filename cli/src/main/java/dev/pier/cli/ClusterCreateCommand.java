@@ -39,7 +39,7 @@ final class ClusterCreateCommand implements Callable<Integer> {
         try (PierApi api = server.connect()) {
             var created = api.post(ClusterPaths.CLUSTERS, body);
             output.print(spec.commandLine().getOut(), created, Tables::clusters);
-            return await ? new ClusterWatch(api, name, spec.commandLine().getOut()).untilComplete() : 0;
+            return await ? new ClusterWatch(api, name, spec.commandLine().getOut()).after(created).untilComplete() : 0;
         }
     }
 }

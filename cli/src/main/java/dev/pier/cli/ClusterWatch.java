@@ -24,6 +24,12 @@ final class ClusterWatch {
         this.out = out;
     }
 
+    /** Starts from a view already shown (the create's answer), so its status is not printed again. */
+    ClusterWatch after(JsonNode shown) {
+        lastSeen = progressLine(cluster, shown);
+        return this;
+    }
+
     /** Until CREATE_COMPLETE or UPDATE_COMPLETE (exit code 0) or a *_FAILED status (1). */
     int untilComplete() throws InterruptedException {
         while (true) {

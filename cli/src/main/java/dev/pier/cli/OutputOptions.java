@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -16,7 +17,9 @@ import java.util.function.BiFunction;
 final class OutputOptions {
     enum Format { table, json, yaml }
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    // as kubectl prints YAML: no document marker, quotes only where a value needs them
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build());
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
             description = "table (default), json or yaml (the REST API's answer as it is).")
