@@ -25,8 +25,11 @@ final class PierCli {
         cmd.addAll(List.of(args));
         try {
             Path out = Files.createTempFile(workDir, "pier-cli-", ".out");
-            Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            ProcessBuilder builder = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            // the cluster commands read it; a developer's own must not point a test at another server
+            builder.environment().remove("PIER_KUBECONFIG");
+            Process p = builder.start();
             try {
                 if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                     throw new AssertionError("pier " + String.join(" ", args) + " did not finish within " + TIMEOUT_SECONDS
