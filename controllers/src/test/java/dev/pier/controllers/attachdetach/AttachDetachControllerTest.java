@@ -425,19 +425,7 @@ class AttachDetachControllerTest {
     }
 
     private <T> T poll(Supplier<T> probe, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            api.settle();
-            T value = probe.get();
-            if (value != null) return value;
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError("timed out waiting for " + what);
+        return api.await(what, probe);
     }
 
     private static ObjectNode yaml(String text) {

@@ -15,6 +15,8 @@ import dev.pier.storage.sqlite.SqliteStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * A real API (the management cell on a SQLite file) with informers and a clock the test moves, so that a
@@ -64,6 +66,21 @@ public final class TestApi implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /**
+     * Waits, with a deadline of 10 s, until {@code probe} gives a value (not null), letting the informers catch up
+     * between looks: for what the controllers' background writers (events) make.
+     */
+    public <T> T await(String what, Supplier<T> probe) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            settle();
+            T value = probe.get();
+            if (value != null) return value;
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+        throw new AssertionError("timed out waiting for " + what);
     }
 
     public ObjectNode create(String group, String resource, ObjectNode object) {

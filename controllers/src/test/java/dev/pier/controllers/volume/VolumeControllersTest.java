@@ -113,15 +113,12 @@ class VolumeControllersTest {
     }
 
     /** The reasons of the events recorded in default, once all of {@code expected} are there (events are written in the background). */
-    private List<String> eventReasons(String... expected) throws InterruptedException {
-        List<String> reasons = new ArrayList<>();
-        for (int attempt = 0; attempt < 100; attempt++) {
-            reasons.clear();
+    private List<String> eventReasons(String... expected) {
+        return api.await("events " + List.of(expected), () -> {
+            List<String> reasons = new ArrayList<>();
             api.resource("", "events").list("default").forEach(e -> reasons.add(e.path("reason").asText()));
-            if (reasons.containsAll(List.of(expected))) break;
-            Thread.sleep(50);
-        }
-        return reasons;
+            return reasons.containsAll(List.of(expected)) ? reasons : null;
+        });
     }
 
     @Test
